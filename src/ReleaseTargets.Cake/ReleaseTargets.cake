@@ -1,0 +1,1 @@
+// ReleaseTargets Cake recipe (filled in by the Cake layer work).
