@@ -1,1 +1,51 @@
-// ReleaseTargets Cake recipe (filled in by the Cake layer work).
+// ReleaseTargets recipe: adds RefreshCredentials and Push to a Cake build that has a Build task.
+//
+//   #r "<module>/ReleaseTargets.Cake.dll"
+//   #load "<module>/ReleaseTargets.cake"
+//   Task("Build").Does(() => { /* leave artifacts in ./artifacts */ });
+//   var release = UseReleaseTargets(s => s.ReleaseVersion = "1.2.3");
+//   RunReleaseTarget("Push");
+
+ReleaseTargets.ReleaseRun ReleaseTargetsCurrentRun;
+
+// Resolves and validates every parameter now, before any task runs, and registers the two stages.
+ReleaseTargets.ReleaseRun UseReleaseTargets(Action<ReleaseTargets.Cake.ReleaseTargetsSettings> configure = null)
+{
+    var settings = new ReleaseTargets.Cake.ReleaseTargetsSettings();
+    configure?.Invoke(settings);
+    var run = ReleaseTargetsRun(settings);
+    ReleaseTargetsCurrentRun = run;
+
+    Setup(context =>
+    {
+        if (context.TasksToExecute.Any(t => string.Equals(t.Name, settings.DependsOn, StringComparison.OrdinalIgnoreCase)))
+        {
+            run.BeginBuild();
+        }
+    });
+    Teardown(context => run.CompleteAsync(context.Successful).GetAwaiter().GetResult());
+
+    Task("RefreshCredentials")
+        .Description("Mints a user-delegation SAS sized to the measured push, right before it.")
+        .IsDependentOn(settings.DependsOn)
+        .Does(async () => await run.RefreshCredentialsAsync());
+
+    Task("Push")
+        .Description("Uploads every artifact (retried, resumable, verified), then the release manifest.")
+        .IsDependentOn("RefreshCredentials")
+        .Does(async () => await run.PushAsync());
+
+    return run;
+}
+
+// NUKE habit: an unknown target lists the available ones instead of only saying it was not found.
+void RunReleaseTarget(string defaultTarget = "Push")
+{
+    var target = Argument("target", defaultTarget);
+    if (!Tasks.Any(t => string.Equals(t.Name, target, StringComparison.OrdinalIgnoreCase)))
+    {
+        throw new Exception($"Unknown target '{target}'. Available targets: {string.Join(", ", Tasks.Select(t => t.Name))}.");
+    }
+
+    RunTarget(target);
+}

@@ -1,0 +1,46 @@
+// This repository's own build: Build (pack the module into artifacts/), Test, Benchmark — composed with
+// ReleaseTargets' RefreshCredentials and Push exactly as any other Cake build would compose them.
+#r "../.nuke/temp/module/ReleaseTargets.Cake.dll"
+#load "../.nuke/temp/module/ReleaseTargets.cake"
+
+var configuration = Argument("configuration", "Release");
+var artifacts = MakeAbsolute(Directory("../artifacts"));
+
+var release = UseReleaseTargets(settings =>
+{
+    // Local runs get a unique prerelease version: a published release is immutable.
+    settings.ReleaseVersion = $"0.1.0-local.{DateTime.UtcNow:yyyyMMddHHmmss}";
+    settings.ArtifactsDirectory = "artifacts";
+    settings.BuildArguments.Add("configuration");
+});
+
+Task("Build")
+    .Description("Restores, compiles and packs the ReleaseTargets module into artifacts/.")
+    .Does(() =>
+{
+    CleanDirectory(artifacts);
+    foreach (var project in new[] { "../src/ReleaseTargets/ReleaseTargets.csproj", "../src/ReleaseTargets.Cake/ReleaseTargets.Cake.csproj" })
+    {
+        DotNetPack(project, new DotNetPackSettings
+        {
+            Configuration = configuration,
+            OutputDirectory = artifacts,
+            NoLogo = true,
+            MSBuildSettings = new DotNetMSBuildSettings().SetVersion(release.Options.ReleaseVersion),
+        });
+    }
+});
+
+Task("Test")
+    .Description("Runs the whole test suite (unit, real Azurite, fault proxy, end-to-end).")
+    .Does(() =>
+{
+    DotNetTest("../ReleaseTargets.sln", new DotNetTestSettings
+    {
+        Configuration = configuration,
+        NoLogo = true,
+        Loggers = { "console;verbosity=normal" },
+    });
+});
+
+RunReleaseTarget("Push");

@@ -1,0 +1,23 @@
+namespace ReleaseTargets.Configuration;
+
+/// <summary>The built-in default of every parameter, in one place (the README's table is generated from the same values).</summary>
+public static class ReleaseDefaults
+{
+    public const string Container = "releases";
+    public const string ArtifactsDirectory = "artifacts";
+    public const string Artifacts = "**/*";
+    public const string StateDirectory = ".nuke/temp";
+    public const bool CreateContainer = true;
+    public const int BlockSizeMiB = 8;
+    public const int Concurrency = 8;
+    public const int MaxRetries = 6;
+    public const int MaxCredentialRenewals = 3;
+    public const int HistoryLength = 20;
+    public const double SafetyFactor = 1.5;
+
+    public static readonly TimeSpan RetryBaseDelay = TimeSpan.FromSeconds(0.8);
+    public static readonly TimeSpan RetryMaxDelay = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan RetryAfterCap = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan PerTryTimeout = TimeSpan.FromSeconds(100);
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
+}

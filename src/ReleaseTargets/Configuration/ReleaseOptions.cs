@@ -1,0 +1,72 @@
+using ReleaseTargets.Credentials;
+
+namespace ReleaseTargets.Configuration;
+
+/// <summary>
+/// Everything a release run can be told. Each property is a parameter (see <see cref="ReleaseParameters"/>)
+/// settable as <c>--kebab-name=value</c>, <c>RELEASETARGETS_UPPER_NAME</c> or in <c>.nuke/parameters.json</c>.
+/// </summary>
+public sealed class ReleaseOptions
+{
+    /// <summary>Blob service endpoint, e.g. https://account.blob.core.windows.net. Default: empty — a local Azurite is started.</summary>
+    public Uri? StorageUrl { get; set; }
+
+    /// <summary>Release container. Default: <c>releases</c>.</summary>
+    public string Container { get; set; } = ReleaseDefaults.Container;
+
+    /// <summary>The version being released; it is the blob prefix of the release. No built-in default: the build supplies it.</summary>
+    public string ReleaseVersion { get; set; } = string.Empty;
+
+    /// <summary>Folder the Build stage leaves artifacts in. Default: <c>artifacts</c>.</summary>
+    public string ArtifactsDirectory { get; set; } = ReleaseDefaults.ArtifactsDirectory;
+
+    /// <summary>Semicolon-separated globs under <see cref="ArtifactsDirectory"/>. Default: <c>**/*</c>.</summary>
+    public string Artifacts { get; set; } = ReleaseDefaults.Artifacts;
+
+    /// <summary>Where the token comes from against a real account. Default: <see cref="CredentialSource.Default"/> (DefaultAzureCredential).</summary>
+    public CredentialSource Credential { get; set; } = CredentialSource.Default;
+
+    /// <summary>Create the container when it is missing. Default: true.</summary>
+    public bool CreateContainer { get; set; } = ReleaseDefaults.CreateContainer;
+
+    /// <summary>Local state (stage history, emulator data). Default: <c>.nuke/temp</c>.</summary>
+    public string StateDirectory { get; set; } = ReleaseDefaults.StateDirectory;
+
+    /// <summary>Block size in MiB for staged uploads. Default: 8.</summary>
+    public int BlockSizeMiB { get; set; } = ReleaseDefaults.BlockSizeMiB;
+
+    /// <summary>Blocks in flight at once across all files; memory is about this × block size. Default: 8.</summary>
+    public int Concurrency { get; set; } = ReleaseDefaults.Concurrency;
+
+    /// <summary>Retries per request for transient faults (the only retry budget: the SDK's own retries are off). Default: 6.</summary>
+    public int MaxRetries { get; set; } = ReleaseDefaults.MaxRetries;
+
+    /// <summary>First retry delay; doubles each retry, with jitter. Default: 0.8 s.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = ReleaseDefaults.RetryBaseDelay;
+
+    /// <summary>Longest computed backoff. Default: 30 s.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = ReleaseDefaults.RetryMaxDelay;
+
+    /// <summary>Longest server-requested wait (Retry-After, x-ms-retry-after-ms) honoured; longer fails the request. Default: 60 s.</summary>
+    public TimeSpan RetryAfterCap { get; set; } = ReleaseDefaults.RetryAfterCap;
+
+    /// <summary>Time one try of one request may take before it is cancelled and retried. Default: 100 s.</summary>
+    public TimeSpan PerTryTimeout { get; set; } = ReleaseDefaults.PerTryTimeout;
+
+    /// <summary>SAS renewals allowed after a 403 that means the SAS is no longer valid. Default: 3.</summary>
+    public int MaxCredentialRenewals { get; set; } = ReleaseDefaults.MaxCredentialRenewals;
+
+    /// <summary>Push runs kept per stage in the timing history. Default: 20.</summary>
+    public int HistoryLength { get; set; } = ReleaseDefaults.HistoryLength;
+
+    /// <summary>How often progress is printed while pushing. Default: 5 s.</summary>
+    public TimeSpan ProgressInterval { get; set; } = ReleaseDefaults.ProgressInterval;
+
+    /// <summary>Fixed SAS lifetime instead of the forecast (for replaying incidents; not for production). Default: empty — sized from history.</summary>
+    public TimeSpan? SasLifetime { get; set; }
+
+    /// <summary>Turn off proactive SAS renewal during the push (reactive renewal on 403 still applies). Default: false.</summary>
+    public bool DisableProactiveRenewal { get; set; }
+
+    public bool UsesEmulator => StorageUrl is null;
+}

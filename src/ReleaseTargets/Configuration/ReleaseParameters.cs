@@ -1,0 +1,186 @@
+using System.Text.Json;
+using ReleaseTargets.Credentials;
+
+namespace ReleaseTargets.Configuration;
+
+/// <summary>
+/// The parameter table and its resolution: command line &gt; environment (<c>RELEASETARGETS_*</c>) &gt;
+/// <c>.nuke/parameters.json</c> &gt; built-in default. Every problem is reported at once, before anything runs.
+/// </summary>
+public static class ReleaseParameters
+{
+    public const string EnvironmentPrefix = "RELEASETARGETS_";
+
+    private static readonly TimeSpan Week = TimeSpan.FromDays(7);
+
+    public static IReadOnlyList<ParameterDefinition> All { get; } =
+    [
+        new("StorageUrl", "Blob service endpoint, e.g. https://account.blob.core.windows.net. Empty: start a local Azurite.", "(empty: local Azurite)",
+            (o, v) => ApplyStorageUrl(o, v)),
+        new("Container", "Release container (created when missing if CreateContainer).", ReleaseDefaults.Container, (o, v) => Set(() => o.Container = v.Trim())),
+        new("ReleaseVersion", "Version being released; the blob prefix of the release.", "(set by the build)", (o, v) => Set(() => o.ReleaseVersion = v.Trim())),
+        new("ArtifactsDirectory", "Folder the Build stage leaves artifacts in.", ReleaseDefaults.ArtifactsDirectory, (o, v) => Set(() => o.ArtifactsDirectory = v)),
+        new("Artifacts", "Semicolon-separated globs of files to push, relative to ArtifactsDirectory.", ReleaseDefaults.Artifacts, (o, v) => Set(() => o.Artifacts = v)),
+        new("Credential", "Token source for a real account: " + string.Join(", ", Enum.GetNames<CredentialSource>()) + ".", nameof(CredentialSource.Default),
+            (o, v) => Enum.TryParse<CredentialSource>(v, ignoreCase: true, out var source) && Enum.IsDefined(source)
+                ? Set(() => o.Credential = source)
+                : $"Credential '{v}' is not one of {string.Join(", ", Enum.GetNames<CredentialSource>())}."),
+        new("CreateContainer", "Create the container when it is missing.", "true", (o, v) => ParameterValues.Bool("CreateContainer", v, b => o.CreateContainer = b)),
+        new("StateDirectory", "Local state: stage history, emulator data.", ReleaseDefaults.StateDirectory, (o, v) => Set(() => o.StateDirectory = v)),
+        new("BlockSizeMiB", "Block size in MiB for staged uploads.", ReleaseDefaults.BlockSizeMiB.ToString(), (o, v) => ParameterValues.Int("BlockSizeMiB", v, 1, 4000, i => o.BlockSizeMiB = i)),
+        new("Concurrency", "Blocks in flight at once across all files (memory ≈ Concurrency × BlockSizeMiB).", ReleaseDefaults.Concurrency.ToString(), (o, v) => ParameterValues.Int("Concurrency", v, 1, 64, i => o.Concurrency = i)),
+        new("MaxRetries", "Retries per request for transient faults (the SDK's own retries are off).", ReleaseDefaults.MaxRetries.ToString(), (o, v) => ParameterValues.Int("MaxRetries", v, 0, 50, i => o.MaxRetries = i)),
+        new("RetryBaseDelay", "First backoff delay; doubles each retry, with jitter.", "0.8s", (o, v) => ParameterValues.Duration("RetryBaseDelay", v, TimeSpan.Zero, TimeSpan.FromMinutes(5), t => o.RetryBaseDelay = t)),
+        new("RetryMaxDelay", "Longest computed backoff delay.", "30s", (o, v) => ParameterValues.Duration("RetryMaxDelay", v, TimeSpan.Zero, TimeSpan.FromMinutes(30), t => o.RetryMaxDelay = t)),
+        new("RetryAfterCap", "Longest Retry-After / x-ms-retry-after-ms honoured; longer fails clearly.", "60s", (o, v) => ParameterValues.Duration("RetryAfterCap", v, TimeSpan.Zero, TimeSpan.FromHours(1), t => o.RetryAfterCap = t)),
+        new("PerTryTimeout", "Time one try of one request may take before it is cancelled and retried.", "100s", (o, v) => ParameterValues.Duration("PerTryTimeout", v, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), t => o.PerTryTimeout = t)),
+        new("MaxCredentialRenewals", "SAS renewals allowed after a 403 that means the SAS expired.", ReleaseDefaults.MaxCredentialRenewals.ToString(), (o, v) => ParameterValues.Int("MaxCredentialRenewals", v, 0, 100, i => o.MaxCredentialRenewals = i)),
+        new("HistoryLength", "Runs kept per stage in the timing history.", ReleaseDefaults.HistoryLength.ToString(), (o, v) => ParameterValues.Int("HistoryLength", v, 1, 1000, i => o.HistoryLength = i)),
+        new("ProgressInterval", "How often push progress is printed.", "5s", (o, v) => ParameterValues.Duration("ProgressInterval", v, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), t => o.ProgressInterval = t)),
+        new("SasLifetime", "Fixed SAS lifetime instead of the forecast (incident replays only).", "(empty: sized from history)", (o, v) => v.Length == 0 ? Set(() => o.SasLifetime = null) : ParameterValues.Duration("SasLifetime", v, TimeSpan.FromSeconds(1), Week, t => o.SasLifetime = t)),
+        new("DisableProactiveRenewal", "Only renew the SAS after a 403, never ahead of expiry.", "false", (o, v) => ParameterValues.Bool("DisableProactiveRenewal", v, b => o.DisableProactiveRenewal = b)),
+    ];
+
+    /// <summary>Resolves options from the three sources over the defaults. Throws <see cref="ReleaseConfigurationException"/> listing every problem.</summary>
+    /// <param name="commandLine">Arguments as the build engine parsed them (name → value; flags have an empty value).</param>
+    /// <param name="environment">Environment variables.</param>
+    /// <param name="parametersFile">Path of <c>.nuke/parameters.json</c>; a missing file is fine.</param>
+    /// <param name="otherKnownNames">Arguments that belong to the build engine or the user's build, not to ReleaseTargets.</param>
+    /// <param name="buildDefaults">Defaults the build supplies in its configuration call (lowest precedence after the built-in ones).</param>
+    public static ReleaseOptions Resolve(
+        IReadOnlyDictionary<string, string> commandLine,
+        IReadOnlyDictionary<string, string> environment,
+        string? parametersFile,
+        IEnumerable<string> otherKnownNames,
+        IReadOnlyDictionary<string, string>? buildDefaults = null)
+    {
+        var options = new ReleaseOptions();
+        var problems = new List<string>();
+        var byName = All.ToDictionary(p => ParameterDefinition.Normalize(p.Name));
+        var others = otherKnownNames.Select(ParameterDefinition.Normalize).ToHashSet();
+
+        var values = new Dictionary<string, (string Value, string Origin)>();
+        foreach (var (name, value) in buildDefaults ?? new Dictionary<string, string>())
+        {
+            var key = ParameterDefinition.Normalize(name);
+            if (byName.ContainsKey(key))
+            {
+                values[key] = (value, "the build's configuration");
+            }
+            else
+            {
+                problems.Add($"Unknown parameter '{name}' in the build's ReleaseTargets configuration. Known parameters: {KnownList()}.");
+            }
+        }
+
+        foreach (var (name, value) in ReadParametersFile(parametersFile, problems))
+        {
+            var key = ParameterDefinition.Normalize(name);
+            if (byName.ContainsKey(key))
+            {
+                values[key] = (value, parametersFile!);
+            }
+            else if (!others.Contains(key) && !name.StartsWith('$'))
+            {
+                problems.Add($"Unknown parameter '{name}' in {parametersFile}. Known parameters: {KnownList()}.");
+            }
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            if (name.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                var key = ParameterDefinition.Normalize(name[EnvironmentPrefix.Length..]);
+                if (byName.ContainsKey(key))
+                {
+                    values[key] = (value, "environment variable " + name);
+                }
+                else
+                {
+                    problems.Add($"Unknown parameter in environment variable '{name}'. Known parameters: {KnownList()}.");
+                }
+            }
+        }
+
+        foreach (var (name, value) in commandLine)
+        {
+            var key = ParameterDefinition.Normalize(name);
+            if (byName.ContainsKey(key))
+            {
+                values[key] = (value, "command line");
+            }
+            else if (!others.Contains(key))
+            {
+                problems.Add($"Unknown parameter '--{name}'. Known parameters: {KnownList()}.");
+            }
+        }
+
+        foreach (var (key, (value, origin)) in values)
+        {
+            if (byName[key].Apply(options, value) is { } problem)
+            {
+                problems.Add($"{problem} (from {origin})");
+            }
+        }
+
+        problems.AddRange(ReleaseOptionsValidator.Validate(options));
+        if (problems.Count > 0)
+        {
+            throw new ReleaseConfigurationException(problems);
+        }
+
+        return options;
+    }
+
+    private static string KnownList() => string.Join(", ", All.Select(p => p.CommandLineName));
+
+    private static string? Set(Action apply)
+    {
+        apply();
+        return null;
+    }
+
+    private static string? ApplyStorageUrl(ReleaseOptions options, string value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            options.StorageUrl = null;
+            return null;
+        }
+
+        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            return $"StorageUrl '{value}' is not an absolute URL; write it as https://<account>.blob.core.windows.net.";
+        }
+
+        options.StorageUrl = uri;
+        return null;
+    }
+
+    private static IEnumerable<(string Name, string Value)> ReadParametersFile(string? path, List<string> problems)
+    {
+        if (path is null || !File.Exists(path))
+        {
+            return [];
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                problems.Add($"{path} must hold one JSON object of parameter names and values.");
+                return [];
+            }
+
+            return document.RootElement.EnumerateObject()
+                .Select(p => (p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText()))
+                .ToList();
+        }
+        catch (JsonException exception)
+        {
+            problems.Add($"{path} is not valid JSON ({exception.Message}); fix or delete it.");
+            return [];
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Sas;
+using ReleaseTargets.Diagnostics;
+
+namespace ReleaseTargets.Credentials;
+
+/// <summary>
+/// Mints a container-scoped, HTTPS-only user-delegation SAS with only the permissions a push needs:
+/// create + write to stage and commit, read for resume (block list) and skip-unchanged (properties).
+/// The user delegation key is requested for a window that covers the SAS, so the SAS never outlives its key.
+/// </summary>
+public sealed class UserDelegationSasIssuer(BlobServiceClient tokenClient, string containerName)
+{
+    public const BlobContainerSasPermissions Permissions = BlobContainerSasPermissions.Create | BlobContainerSasPermissions.Write | BlobContainerSasPermissions.Read;
+
+    public async Task<IssuedSas> IssueAsync(SasWindow window, CancellationToken cancellationToken = default) =>
+        await IssueAsync(window, Permissions, cancellationToken);
+
+    /// <summary>Mints a SAS with the given permissions (tests use this to prove a missing permission fails fast).</summary>
+    public async Task<IssuedSas> IssueAsync(SasWindow window, BlobContainerSasPermissions permissions, CancellationToken cancellationToken = default)
+    {
+        var key = (await tokenClient.GetUserDelegationKeyAsync(window.KeyStartsOn, window.KeyExpiresOn, cancellationToken)).Value;
+        Redactor.Register(key.Value);
+
+        var builder = new BlobSasBuilder(permissions, window.ExpiresOn)
+        {
+            BlobContainerName = containerName,
+            Resource = "c",
+            StartsOn = window.StartsOn,
+            Protocol = SasProtocol.Https,
+        };
+        var sas = builder.ToSasQueryParameters(key, tokenClient.AccountName);
+        Redactor.Register(sas.Signature);
+        var token = sas.ToString();
+        Redactor.Register(token);
+        return new IssuedSas(token, window);
+    }
+}

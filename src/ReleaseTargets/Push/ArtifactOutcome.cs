@@ -1,0 +1,17 @@
+namespace ReleaseTargets.Push;
+
+/// <summary>What the push did with one artifact.</summary>
+public enum ArtifactOutcome
+{
+    /// <summary>Sent in full.</summary>
+    Uploaded,
+
+    /// <summary>Some blocks were already staged by an earlier attempt; only the rest were sent.</summary>
+    Resumed,
+
+    /// <summary>Already in storage with the same MD5; nothing sent.</summary>
+    Skipped,
+
+    /// <summary>Could not be pushed.</summary>
+    Failed,
+}

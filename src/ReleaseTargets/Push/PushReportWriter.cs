@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ReleaseTargets.Diagnostics;
+
+namespace ReleaseTargets.Push;
+
+/// <summary>The one owner of report formatting: console lines, Markdown for $GITHUB_STEP_SUMMARY, JSON beside the artifacts.</summary>
+public static class PushReportWriter
+{
+    public const string JsonFileName = "push-report.json";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public static IEnumerable<string> ToLines(PushReport report)
+    {
+        foreach (var a in report.Artifacts)
+        {
+            var detail = a.Outcome switch
+            {
+                ArtifactOutcome.Skipped => "already there, skipped",
+                ArtifactOutcome.Resumed => $"resumed, {a.BlocksReused}/{a.BlocksTotal} blocks reused",
+                ArtifactOutcome.Failed => "FAILED: " + a.Error,
+                _ => $"{a.BlocksTotal} block{(a.BlocksTotal == 1 ? "" : "s")}",
+            };
+            yield return $"  {a.Name} ({Units.Bytes(a.Length)}) → {a.Url} [{detail}; {Units.Duration(a.Duration)}; {a.Retries} retries]";
+        }
+
+        yield return $"Push {(report.Succeeded ? "complete" : "FAILED")}: {report.Artifacts.Count} artifacts, {Units.Bytes(report.TotalBytes)} ({Units.Bytes(report.BytesSent)} sent) in {Units.Duration(report.Duration)}, " +
+            $"{report.Retries} retries, {report.CredentialRenewals} SAS renewals.";
+        if (report.ManifestUrl is { } manifest)
+        {
+            yield return $"Release manifest: {manifest}";
+        }
+    }
+
+    public static string ToMarkdown(PushReport report)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"### Release {report.Version} — push {(report.Succeeded ? "complete" : "failed")}");
+        md.AppendLine();
+        md.AppendLine("| Artifact | Size | Outcome | Time | Retries |");
+        md.AppendLine("|---|---:|---|---:|---:|");
+        foreach (var a in report.Artifacts)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| `{a.Name}` | {Units.Bytes(a.Length)} | {a.Outcome}{(a.Error is null ? "" : ": " + a.Error)} | {Units.Duration(a.Duration)} | {a.Retries} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"{Units.Bytes(report.TotalBytes)} in {Units.Duration(report.Duration)}; {Units.Bytes(report.BytesSent)} sent; {report.Retries} retries; {report.CredentialRenewals} SAS renewals.");
+        if (report.SasWindow is { } window)
+        {
+            md.AppendLine().AppendLine(window);
+        }
+
+        return Redactor.Redact(md.ToString());
+    }
+
+    public static string ToJson(PushReport report) => Redactor.Redact(JsonSerializer.Serialize(report, Json));
+
+    /// <summary>Writes the JSON report into the artifacts folder and, when set, appends Markdown to $GITHUB_STEP_SUMMARY.</summary>
+    public static async Task WriteAsync(PushReport report, string artifactsDirectory, string? stepSummaryPath, CancellationToken cancellationToken = default)
+    {
+        await File.WriteAllTextAsync(Path.Combine(artifactsDirectory, JsonFileName), ToJson(report), cancellationToken);
+        if (!string.IsNullOrEmpty(stepSummaryPath))
+        {
+            await File.AppendAllTextAsync(stepSummaryPath, ToMarkdown(report) + Environment.NewLine, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Runtime.CompilerServices;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace ReleaseTargets.Push;
+
+/// <summary>
+/// Builds the one retry owner of a push (Polly v8), outermost first:
+/// credential renewal (its own small budget, so a bad SAS does not eat the transient budget) →
+/// transient retry (exponential backoff + jitter, server-requested delays honoured up to a cap) →
+/// per-try timeout.
+/// </summary>
+public static class PushResiliencePipeline
+{
+    /// <summary>Context key carrying whether the operation stages a block (404 is then transient).</summary>
+    public static readonly ResiliencePropertyKey<bool> IsBlockStaging = new("ReleaseTargets.IsBlockStaging");
+
+    /// <summary>Context key of the counter that retries of one artifact add to.</summary>
+    public static readonly ResiliencePropertyKey<StrongBox<int>> RetryCounter = new("ReleaseTargets.RetryCounter");
+
+    /// <summary>Context key of the SAS generation the current attempt used, so concurrent 403s renew once.</summary>
+    public static readonly ResiliencePropertyKey<long> CredentialGeneration = new("ReleaseTargets.CredentialGeneration");
+
+    public static ResiliencePipeline Create(
+        PushRetryOptions options,
+        TimeProvider timeProvider,
+        IPushCredential credential,
+        Action<PushRetryEvent> onRetry)
+    {
+        return new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+            .AddRetry(new RetryStrategyOptions
+            {
+                Name = "CredentialRenewal",
+                MaxRetryAttempts = Math.Max(1, options.MaxCredentialRenewals),
+                Delay = TimeSpan.Zero,
+                BackoffType = DelayBackoffType.Constant,
+                ShouldHandle = args => ValueTask.FromResult(
+                    options.MaxCredentialRenewals > 0 &&
+                    args.Outcome.Exception is { } e &&
+                    StorageFaultClassifier.Classify(e, IsStaging(args.Context)) == FaultKind.CredentialExpired),
+                OnRetry = async args =>
+                {
+                    Count(args.Context);
+                    onRetry(new PushRetryEvent(args.Outcome.Exception!, args.AttemptNumber + 1, TimeSpan.Zero, IsCredentialRenewal: true));
+                    await credential.RenewAfterRejectionAsync(args.Context.Properties.GetValue(CredentialGeneration, -1), args.Context.CancellationToken);
+                },
+            })
+            .AddRetry(new RetryStrategyOptions
+            {
+                Name = "Transient",
+                MaxRetryAttempts = Math.Max(1, options.MaxRetries),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.BaseDelay,
+                MaxDelay = options.MaxDelay,
+                ShouldHandle = args => ValueTask.FromResult(
+                    options.MaxRetries > 0 &&
+                    args.Outcome.Exception is { } e &&
+                    StorageFaultClassifier.Classify(e, IsStaging(args.Context)) is FaultKind.Transient or FaultKind.ContentCorrupted &&
+                    !ExceedsCap(e, options, timeProvider)),
+                DelayGenerator = args =>
+                {
+                    var requested = args.Outcome.Exception is { } e ? StorageFaultClassifier.RequestedDelay(e, timeProvider.GetUtcNow()) : null;
+                    return ValueTask.FromResult(requested);
+                },
+                OnRetry = args =>
+                {
+                    Count(args.Context);
+                    onRetry(new PushRetryEvent(args.Outcome.Exception!, args.AttemptNumber + 1, args.RetryDelay, IsCredentialRenewal: false));
+                    return default;
+                },
+            })
+            .AddTimeout(new TimeoutStrategyOptions { Timeout = options.PerTryTimeout })
+            .Build();
+    }
+
+    /// <summary>A server asking for a longer wait than the cap is not retried: a hostile hour-long Retry-After must not hang a release.</summary>
+    public static bool ExceedsCap(Exception exception, PushRetryOptions options, TimeProvider timeProvider) =>
+        StorageFaultClassifier.RequestedDelay(exception, timeProvider.GetUtcNow()) is { } requested && requested > options.RetryAfterCap;
+
+    private static void Count(ResilienceContext context)
+    {
+        if (context.Properties.TryGetValue(RetryCounter, out var counter))
+        {
+            Interlocked.Increment(ref counter.Value);
+        }
+    }
+
+    private static bool IsStaging(ResilienceContext context) => context.Properties.GetValue(IsBlockStaging, false);
+}

@@ -1,0 +1,39 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ReleaseTargets.Push;
+
+/// <summary>
+/// The last thing a push writes, after every artifact is committed and verified: a reader that finds it sees a whole
+/// release; a release without it is incomplete, and a re-run completes it.
+/// </summary>
+public sealed record ReleaseManifest(
+    string Version,
+    DateTimeOffset PublishedAt,
+    IReadOnlyList<ManifestArtifact> Artifacts,
+    IReadOnlyDictionary<string, double> StageSeconds)
+{
+    public const string FileName = "release-manifest.json";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static string BlobNameFor(string version) => $"{version}/{FileName}";
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static ReleaseManifest? FromJson(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ReleaseManifest>(json, Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

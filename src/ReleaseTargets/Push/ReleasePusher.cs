@@ -1,0 +1,115 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Polly;
+using ReleaseTargets.Diagnostics;
+
+namespace ReleaseTargets.Push;
+
+/// <summary>
+/// Pushes a release: every artifact through <see cref="ResumableBlobUploader"/> with bounded concurrency, then the
+/// manifest, last, so the release is whole or absent.
+/// </summary>
+public sealed class ReleasePusher(
+    BlobContainerClient container,
+    IPushCredential credential,
+    PushRetryOptions retryOptions,
+    int blockSize,
+    int concurrency,
+    TimeSpan progressInterval,
+    TimeProvider timeProvider,
+    IReleaseLog log)
+{
+    public async Task<PushReport> PushAsync(ArtifactSet artifacts, string version, IReadOnlyDictionary<string, double> stageSeconds, string? sasWindow, CancellationToken cancellationToken = default)
+    {
+        var started = timeProvider.GetTimestamp();
+        var manifestClient = container.GetBlobClient(ReleaseManifest.BlobNameFor(version));
+        await using var progress = new PushProgress(artifacts.TotalBytes, timeProvider, log, progressInterval);
+        var pipeline = PushResiliencePipeline.Create(retryOptions, timeProvider, credential, e =>
+        {
+            progress.AddRetry();
+            log.Verbose($"Retrying after {StorageFaultClassifier.Describe(e.Fault)} (attempt {e.NextAttempt}{(e.IsCredentialRenewal ? ", SAS renewed" : $", waiting {Units.Duration(e.Delay)}")}).");
+        });
+
+        await EnsureNotPublishedDifferentlyAsync(manifestClient, artifacts, version, pipeline, cancellationToken);
+
+        using var blockSlots = new SemaphoreSlim(concurrency);
+        var uploader = new ResumableBlobUploader(container, pipeline, credential, progress, blockSlots, blockSize, timeProvider);
+        var results = new ArtifactResult[artifacts.Artifacts.Count];
+        var failures = new List<ArtifactPushException>();
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, results.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                try
+                {
+                    results[i] = await uploader.UploadAsync(artifacts.Artifacts[i], ct);
+                }
+                catch (ArtifactPushException failure)
+                {
+                    var a = failure.Artifact;
+                    results[i] = new ArtifactResult(a.RelativePath, a.BlobName, container.GetBlobClient(a.BlobName).Uri, a.Length, Convert.ToBase64String(a.Md5),
+                        ArtifactOutcome.Failed, TimeSpan.Zero, 0, 0, 0, failure.Retries, PushErrors.Describe(failure, retryOptions, container.Name, timeProvider));
+                    lock (failures)
+                    {
+                        failures.Add(failure);
+                    }
+                }
+            });
+
+        Uri? manifestUrl = null;
+        if (failures.Count == 0)
+        {
+            var manifest = new ReleaseManifest(
+                version,
+                timeProvider.GetUtcNow(),
+                results.Select(r => new ManifestArtifact(r.Name, r.Length, r.Md5, r.Url)).ToList(),
+                stageSeconds);
+            await RunAsync(pipeline, ct => manifestClient.UploadAsync(BinaryData.FromString(manifest.ToJson()), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct), cancellationToken);
+            manifestUrl = manifestClient.Uri;
+        }
+
+        var report = new PushReport(version, container.Uri, results, timeProvider.GetElapsedTime(started), credential.Renewals, sasWindow, failures.Count == 0, manifestUrl);
+        foreach (var line in PushReportWriter.ToLines(report))
+        {
+            log.Information(line);
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new PushFailedException(report, results.Where(r => r.Error is not null).Select(r => r.Error!).ToList());
+        }
+
+        return report;
+    }
+
+    /// <summary>
+    /// A published release is immutable: the same content is a no-op (every blob is skipped), different content is refused
+    /// before a byte is sent — overwriting it would leave readers of the old manifest with blobs that no longer match.
+    /// </summary>
+    private static async Task EnsureNotPublishedDifferentlyAsync(BlobClient manifestClient, ArtifactSet artifacts, string version, ResiliencePipeline pipeline, CancellationToken cancellationToken)
+    {
+        ReleaseManifest? published;
+        try
+        {
+            var content = await RunAsync(pipeline, async ct => (await manifestClient.DownloadContentAsync(ct)).Value.Content, cancellationToken);
+            published = ReleaseManifest.FromJson(content.ToString());
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404 && exception.ErrorCode != "ContainerNotFound")
+        {
+            return;
+        }
+
+        var local = artifacts.Artifacts.Select(a => (a.RelativePath, Convert.ToBase64String(a.Md5))).Order().ToList();
+        var remote = published?.Artifacts.Select(a => (a.Name, a.Md5)).Order().ToList();
+        if (remote is null || !local.SequenceEqual(remote))
+        {
+            throw new ReleaseTargetsException(
+                $"Release '{version}' is already published with different artifacts ({manifestClient.Uri}). Published releases are immutable: bump --release-version, or delete that release first.");
+        }
+    }
+
+    private static async Task<T> RunAsync<T>(ResiliencePipeline pipeline, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken) =>
+        await pipeline.ExecuteAsync(async ct => await action(ct), cancellationToken);
+}

@@ -1,0 +1,200 @@
+using Azure.Storage.Blobs;
+using Polly;
+using ReleaseTargets.Configuration;
+using ReleaseTargets.Credentials;
+using ReleaseTargets.Diagnostics;
+using ReleaseTargets.Emulator;
+using ReleaseTargets.Push;
+using ReleaseTargets.Stages;
+
+namespace ReleaseTargets;
+
+/// <summary>
+/// One release run, engine-agnostic: the build engine calls <see cref="BeginBuild"/>, <see cref="RefreshCredentialsAsync"/>,
+/// <see cref="PushAsync"/> and finally <see cref="CompleteAsync"/>. Holds what the stages share (artifacts, storage
+/// target, the SAS) and records every stage's timing for the next run's forecast.
+/// </summary>
+public sealed class ReleaseRun : IAsyncDisposable
+{
+    private readonly IReleaseLog _log;
+    private readonly TimeProvider _timeProvider;
+    private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly StageHistory _history;
+    private readonly StageClock _clock;
+    private readonly SasLifetimePolicy _policy;
+    private readonly ForecastOptions _forecastOptions;
+    private StageScope? _build;
+    private AzuriteEmulator? _emulator;
+    private StorageTarget? _target;
+    private ArtifactSet? _artifacts;
+    private PushForecast? _forecast;
+    private RenewableSasCredential? _sas;
+    private UserDelegationSasIssuer? _issuer;
+    private bool _completed;
+
+    public ReleaseRun(ReleaseOptions options, IReleaseLog log, TimeProvider? timeProvider = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        Options = options;
+        _log = new RedactingLog(log);
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _environment = environment ?? EnvironmentVariables.Read();
+        _history = StageHistory.Load(HistoryPath, options.HistoryLength, _log);
+        _clock = new StageClock(_timeProvider, _history);
+        _forecastOptions = new ForecastOptions();
+        _policy = new SasLifetimePolicy(new SasLifetimeOptions(), _forecastOptions);
+    }
+
+    public ReleaseOptions Options { get; }
+
+    public string HistoryPath => Path.Combine(Options.StateDirectory, "stage-history.json");
+
+    /// <summary>The durations this run recorded so far, per stage.</summary>
+    public IReadOnlyList<StageRecord> Stages => _clock.CurrentRun;
+
+    /// <summary>The window of the SAS the push runs on, once minted.</summary>
+    public SasWindow? SasWindow => _sas?.Current.Window;
+
+    /// <summary>Starts timing the Build stage (everything the build does before RefreshCredentials).</summary>
+    public void BeginBuild() => _build ??= _clock.Begin(ReleaseStages.Build);
+
+    /// <summary>
+    /// Mints fresh credentials right before the push: token → user delegation key → user-delegation SAS sized to the
+    /// forecast of this push. Bad input fails here before any credential is minted.
+    /// </summary>
+    public async Task<SasWindow> RefreshCredentialsAsync(CancellationToken cancellationToken = default)
+    {
+        _build?.Complete();
+        _build = null;
+        using var stage = _clock.Begin(ReleaseStages.RefreshCredentials);
+
+        _artifacts ??= await ArtifactSet.Discover(Options.ArtifactsDirectory, Options.Artifacts, Options.ReleaseVersion).HashAsync(cancellationToken);
+        _target ??= await ConnectAsync(cancellationToken);
+
+        var options = _target.CreateClientOptions(Options.PerTryTimeout);
+        var tokenClient = new BlobServiceClient(_target.ServiceUri, _target.TokenCredential, options);
+        var control = PushResiliencePipeline.Create(PushRetryOptions.From(Options), _timeProvider, NoRenewal.Instance, _ => { });
+        if (Options.CreateContainer)
+        {
+            await control.ExecuteAsync(async ct => await tokenClient.GetBlobContainerClient(Options.Container).CreateIfNotExistsAsync(cancellationToken: ct), cancellationToken);
+        }
+
+        _forecast = PushForecaster.Forecast(_history.For(ReleaseStages.Push), _artifacts.TotalBytes, _forecastOptions);
+        _issuer = new UserDelegationSasIssuer(tokenClient, Options.Container);
+        var issued = await control.ExecuteAsync(async ct => await IssueAsync(remainingWork: null, ct), cancellationToken);
+
+        _sas?.Dispose();
+        _sas = new RenewableSasCredential(issued, IssueAsync, RemainingWork, _policy, !Options.DisableProactiveRenewal, _timeProvider, _log);
+        _log.Information(issued.Window.Describe());
+        stage.Complete();
+        return issued.Window;
+    }
+
+    /// <summary>Uploads every artifact, then the manifest. Mints credentials first when RefreshCredentials did not run.</summary>
+    public async Task<PushReport> PushAsync(CancellationToken cancellationToken = default)
+    {
+        if (_sas is null)
+        {
+            _log.Information("No RefreshCredentials stage ran before Push: minting credentials now.");
+            await RefreshCredentialsAsync(cancellationToken);
+        }
+
+        using var stage = _clock.Begin(ReleaseStages.Push);
+        var container = new BlobContainerClient(_target!.ContainerUri(Options.Container), _sas!.Credential, _target.CreateClientOptions(Options.PerTryTimeout));
+        var pusher = new ReleasePusher(container, _sas, PushRetryOptions.From(Options), Options.BlockSizeMiB * 1024 * 1024, Options.Concurrency, Options.ProgressInterval, _timeProvider, _log);
+        var stageSeconds = _clock.CurrentRun.ToDictionary(r => r.Stage, r => Math.Round(r.Duration.TotalSeconds, 3));
+        PushReport report;
+        try
+        {
+            report = await pusher.PushAsync(_artifacts!, Options.ReleaseVersion, stageSeconds, _sas.Current.Window.Describe(), cancellationToken);
+        }
+        catch (PushFailedException failed)
+        {
+            await PushReportWriter.WriteAsync(failed.Report, _artifacts!.Directory, StepSummaryPath, CancellationToken.None);
+            throw;
+        }
+
+        await PushReportWriter.WriteAsync(report, _artifacts!.Directory, StepSummaryPath, cancellationToken);
+        stage.Complete(report.BytesSent, report.Artifacts.Count);
+        return report;
+    }
+
+    /// <summary>Ends the run: closes an open Build stage, prints every stage's duration, saves the history, stops the emulator.</summary>
+    public async Task CompleteAsync(bool succeeded)
+    {
+        if (_completed)
+        {
+            return;
+        }
+
+        _completed = true;
+        if (_build is not null)
+        {
+            if (succeeded)
+            {
+                _build.Complete();
+            }
+            else
+            {
+                _build.Fail();
+            }
+        }
+
+        foreach (var record in _clock.CurrentRun)
+        {
+            _log.Information($"Stage {record.Stage}: {Units.Duration(record.Duration)} ({record.Outcome})");
+        }
+
+        try
+        {
+            _history.Save(HistoryPath);
+        }
+        catch (IOException exception)
+        {
+            _log.Warning($"Could not save stage history to '{HistoryPath}' ({exception.Message}); the next forecast will not include this run.");
+        }
+
+        await DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _sas?.Dispose();
+        _sas = null;
+        if (_emulator is not null)
+        {
+            await _emulator.DisposeAsync();
+            _emulator = null;
+        }
+    }
+
+    private string? StepSummaryPath => _environment.GetValueOrDefault("GITHUB_STEP_SUMMARY");
+
+    private async Task<IssuedSas> IssueAsync(TimeSpan? remainingWork, CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var window = Options.SasLifetime is { } fixedLifetime
+            ? SasWindow.Fixed(now, fixedLifetime)
+            : _policy.Choose(now, remainingWork is { } r ? _forecast! with { Duration = r } : _forecast!);
+        return await _issuer!.IssueAsync(window, cancellationToken);
+    }
+
+    private TimeSpan RemainingWork(PushProgress progress) =>
+        PushForecaster.ForecastRemaining(_forecast!, progress.TotalBytes, progress.RemainingBytes, progress.Elapsed, progress.SentBytes, _forecastOptions);
+
+    private async Task<StorageTarget> ConnectAsync(CancellationToken cancellationToken)
+    {
+        if (Options.StorageUrl is { } url)
+        {
+            var credential = TokenCredentialFactory.Create(Options.Credential, _environment);
+            return new StorageTarget(url, credential, Transport: null, IsEmulator: false);
+        }
+
+        _emulator = await AzuriteEmulator.StartAsync(
+            new AzuriteOptions { StateDirectory = Path.Combine(Options.StateDirectory, "azurite") },
+            _log,
+            _timeProvider,
+            cancellationToken);
+        // The emulator credential and the pinned transport exist only for the loopback emulator this run started.
+        return new StorageTarget(_emulator.BlobServiceUri, _emulator.CreateTokenCredential(), _emulator.CreateTransport(), IsEmulator: true);
+    }
+}
