@@ -1,0 +1,65 @@
+using ReleaseTargets.Configuration;
+
+namespace ReleaseTargets.Emulator;
+
+/// <summary>Where and how <see cref="AzuriteEmulator"/> runs the local Azurite blob service.</summary>
+public sealed class AzuriteOptions
+{
+    /// <summary>
+    /// Required. Per-instance state: blob data under <c>&lt;StateDirectory&gt;/data</c>, the TLS certificate
+    /// (<c>cert.pem</c>, <c>key.pem</c>) and the pid file of the running Azurite. Two emulators must not share it.
+    /// </summary>
+    public required string StateDirectory { get; set; }
+
+    /// <summary>
+    /// Where the pinned npm package is installed (<c>npm ci</c>). Default: <c>&lt;StateDirectory&gt;/package</c>.
+    /// May be shared between emulators; concurrent installs into it are serialised by a lock file.
+    /// </summary>
+    public string? InstallDirectory { get; set; }
+
+    /// <summary>
+    /// The folder holding the pinned <c>package.json</c> and <c>package-lock.json</c>.
+    /// Default: <c>azurite</c> next to the ReleaseTargets assembly (<see cref="AppContext.BaseDirectory"/>).
+    /// </summary>
+    public string? PackageDirectory { get; set; }
+
+    /// <summary>The loopback port to listen on. Default: 0, which lets Azurite pick a free port.</summary>
+    public int Port { get; set; }
+
+    /// <summary>How long to wait for Azurite to listen once its process has started. Default: 60 seconds.</summary>
+    public TimeSpan StartTimeout { get; set; } = AzuriteDefaults.StartTimeout;
+
+    /// <summary>Checks every value once and resolves the defaults, so nothing later has to.</summary>
+    internal AzuriteSettings Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(StateDirectory))
+        {
+            problems.Add("AzuriteOptions.StateDirectory is empty. Set it to a folder the emulator may own.");
+        }
+
+        if (Port is < 0 or > 65535)
+        {
+            problems.Add($"AzuriteOptions.Port '{Port}' is not a TCP port. Use 0 (pick a free port) or 1-65535.");
+        }
+
+        if (StartTimeout <= TimeSpan.Zero)
+        {
+            problems.Add($"AzuriteOptions.StartTimeout '{StartTimeout}' must be positive. The default is {AzuriteDefaults.StartTimeout.TotalSeconds:0} seconds.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ReleaseConfigurationException(problems);
+        }
+
+        var state = Path.GetFullPath(StateDirectory);
+        return new AzuriteSettings(
+            state,
+            Path.Combine(state, AzuriteDefaults.DataFolderName),
+            Path.GetFullPath(InstallDirectory ?? Path.Combine(state, AzuriteDefaults.InstallFolderName)),
+            Path.GetFullPath(PackageDirectory ?? Path.Combine(AppContext.BaseDirectory, AzuriteDefaults.PackageFolderName)),
+            Port,
+            StartTimeout);
+    }
+}
