@@ -179,13 +179,13 @@ public sealed class ReleaseRun : IAsyncDisposable
     }
 
     private TimeSpan RemainingWork(PushProgress progress) =>
-        PushForecaster.ForecastRemaining(_forecast!, progress.TotalBytes, progress.RemainingBytes, progress.Elapsed, progress.SentBytes, _forecastOptions);
+        PushForecaster.ForecastRemaining(_forecast!, progress.TotalBytes, progress.RemainingBytes, progress.Elapsed, _forecastOptions);
 
     private async Task<StorageTarget> ConnectAsync(CancellationToken cancellationToken)
     {
         if (Options.StorageUrl is { } url)
         {
-            var credential = TokenCredentialFactory.Create(Options.Credential, _environment);
+            var credential = TokenCredentialFactory.Create(Options.Credential, environment: name => _environment.GetValueOrDefault(name));
             return new StorageTarget(url, credential, Transport: null, IsEmulator: false);
         }
 

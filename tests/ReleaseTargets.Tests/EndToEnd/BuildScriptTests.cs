@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Azure.Storage.Blobs;
+using ReleaseTargets.Emulator;
+using ReleaseTargets.Push;
+using ReleaseTargets.Tests.Infrastructure;
+
+namespace ReleaseTargets.Tests.EndToEnd;
+
+/// <summary>Runs ./build.sh itself, as a user would, on a scratch copy of this repository.</summary>
+[Collection("EndToEnd")]
+public sealed partial class BuildScriptTests
+{
+    [Fact]
+    public async Task Push_NothingConfigured_RunsThreeStagesInOrderAndLeavesArtifactsInAzurite()
+    {
+        using var scratch = new ScratchRepository().WithRepositoryCopy();
+
+        var (exitCode, output) = await scratch.RunAsync("bash", "build.sh Push");
+
+        Assert.True(exitCode == 0, output);
+        var build = output.IndexOf("Stage Build:", StringComparison.Ordinal);
+        var refresh = output.IndexOf("Stage RefreshCredentials:", StringComparison.Ordinal);
+        var push = output.IndexOf("Stage Push:", StringComparison.Ordinal);
+        Assert.True(build >= 0 && build < refresh && refresh < push, output);
+        Assert.Matches(SasLine(), output);
+        Assert.DoesNotContain("sig=", output, StringComparison.Ordinal);
+
+        var artifacts = Directory.GetFiles(Path.Combine(scratch.Root, "artifacts"), "*.nupkg");
+        Assert.Equal(2, artifacts.Length);
+        await using var emulator = await StartOnDataOfAsync(scratch);
+        var container = new BlobServiceClient(emulator.BlobServiceUri, emulator.CreateTokenCredential(), new BlobClientOptions { Transport = emulator.CreateTransport() })
+            .GetBlobContainerClient("releases");
+        var manifest = ReleaseManifest.FromJson((await container.GetBlobClient(ManifestName(output)).DownloadContentAsync()).Value.Content.ToString())!;
+        Assert.Equal(artifacts.Select(Path.GetFileName).Order(), manifest.Artifacts.Select(a => a.Name).Order());
+        foreach (var file in artifacts)
+        {
+            var properties = (await container.GetBlobClient($"{manifest.Version}/{Path.GetFileName(file)}").GetPropertiesAsync()).Value;
+            Assert.Equal(MD5.HashData(await File.ReadAllBytesAsync(file)), properties.ContentHash);
+        }
+    }
+
+    [Fact]
+    public async Task Push_SecondRun_ForecastsFromTheFirstRunsDurations()
+    {
+        using var scratch = new ScratchRepository().WithRepositoryCopy();
+
+        var first = await scratch.RunAsync("bash", "build.sh Push");
+        var second = await scratch.RunAsync("bash", "build.sh Push --exclusive --release-version=9.9.9");
+
+        Assert.True(first.ExitCode == 0, first.Output);
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.Contains("cold start", SasLine().Match(first.Output).Value, StringComparison.Ordinal);
+        Assert.Contains("from 1 run", SasLine().Match(second.Output).Value, StringComparison.Ordinal);
+        using var history = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(scratch.Root, ".nuke/temp/stage-history.json")));
+        var stages = history.RootElement.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("stage").GetString()).ToList();
+        Assert.Equal(2, stages.Count(s => s == "Push"));
+        Assert.Equal(1, stages.Count(s => s == "Build"));
+    }
+
+    [Fact]
+    public async Task UnknownTarget_ListsTheAvailableOnes()
+    {
+        using var scratch = new ScratchRepository().WithRepositoryCopy();
+
+        var (exitCode, output) = await scratch.RunAsync("bash", "build.sh Deploy");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Unknown target 'Deploy'. Available targets: ", output, StringComparison.Ordinal);
+        Assert.Contains("RefreshCredentials", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownParameter_FailsBeforeBuildWithTheKnownList()
+    {
+        using var scratch = new ScratchRepository().WithRepositoryCopy();
+
+        var (exitCode, output) = await scratch.RunAsync("bash", "build.sh Push --contaner=releases");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Unknown parameter '--contaner'. Known parameters: --storage-url, --container", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Stage Build", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(scratch.Root, "artifacts")));
+    }
+
+    [Fact]
+    public async Task ConsumerBuild_ComposesTheModuleOntoItsOwnBuildTask()
+    {
+        using var scratch = new ScratchRepository();
+        ScratchRepository.Copy(Path.Combine(ScratchRepository.Source, "tests/ReleaseTargets.Tests/EndToEnd/consumer/build.cake"), Path.Combine(scratch.Root, "build.cake"));
+        ScratchRepository.Copy(Path.Combine(ScratchRepository.Source, ".config"), Path.Combine(scratch.Root, ".config"));
+        ScratchRepository.Copy(Path.Combine(ScratchRepository.Source, ".nuke/temp/module"), Path.Combine(scratch.Root, "tools/releasetargets"));
+        Directory.CreateDirectory(Path.Combine(scratch.Root, ".nuke/temp/azurite"));
+        Directory.CreateSymbolicLink(Path.Combine(scratch.Root, ".nuke/temp/azurite/package"), Path.Combine(ScratchRepository.Source, ".nuke/temp/azurite/package"));
+
+        Assert.Equal(0, (await scratch.RunAsync("dotnet", "tool restore")).ExitCode);
+        var (exitCode, output) = await scratch.RunAsync("dotnet", "cake build.cake --target=Push");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("app.bin (293.0 KiB) → ", output, StringComparison.Ordinal);
+        Assert.Contains("/releases/2.0.0-consumer/notes.txt", output, StringComparison.Ordinal);
+        Assert.True(output.IndexOf("Stage Build:", StringComparison.Ordinal) < output.IndexOf("Stage Push:", StringComparison.Ordinal), output);
+    }
+
+    private static async Task<AzuriteEmulator> StartOnDataOfAsync(ScratchRepository scratch) =>
+        await AzuriteEmulator.StartAsync(
+            new AzuriteOptions { StateDirectory = Path.Combine(scratch.Root, ".nuke/temp/azurite") },
+            new CapturingLog(),
+            TimeProvider.System);
+
+    private static string ManifestName(string output) => ManifestLine().Match(output).Groups["name"].Value;
+
+    [GeneratedRegex(@"SAS valid \d\d:\d\d–\d\d:\d\d \(forecast [^)]*\)")]
+    private static partial Regex SasLine();
+
+    [GeneratedRegex(@"Release manifest: https://127\.0\.0\.1:\d+/devstoreaccount1/releases/(?<name>\S+)")]
+    private static partial Regex ManifestLine();
+}
+
+[CollectionDefinition("EndToEnd", DisableParallelization = true)]
+public sealed class EndToEndCollection;
