@@ -32,8 +32,14 @@ public sealed class ReleaseRun : IAsyncDisposable
     private UserDelegationSasIssuer? _issuer;
     private bool _completed;
 
-    public ReleaseRun(ReleaseOptions options, IReleaseLog log, TimeProvider? timeProvider = null, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="options">Resolved parameters.</param>
+    /// <param name="log">Where the run reports; redacted on the way.</param>
+    /// <param name="timeProvider">Clock for stage timings, SAS windows and retries. Default: the system clock.</param>
+    /// <param name="environment">Environment variables. Default: the process environment.</param>
+    /// <param name="target">A storage target to use instead of resolving one from <see cref="ReleaseOptions.StorageUrl"/> (tests, hosts with their own clients).</param>
+    public ReleaseRun(ReleaseOptions options, IReleaseLog log, TimeProvider? timeProvider = null, IReadOnlyDictionary<string, string>? environment = null, StorageTarget? target = null)
     {
+        _target = target;
         Options = options;
         _log = new RedactingLog(log);
         _timeProvider = timeProvider ?? TimeProvider.System;
@@ -172,7 +178,7 @@ public sealed class ReleaseRun : IAsyncDisposable
     private async Task<IssuedSas> IssueAsync(TimeSpan? remainingWork, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
-        var window = Options.SasLifetime is { } fixedLifetime
+        var window = Options.SasLifetime is { } fixedLifetime && _sas is null
             ? SasWindow.Fixed(now, fixedLifetime)
             : _policy.Choose(now, remainingWork is { } r ? _forecast! with { Duration = r } : _forecast!);
         return await _issuer!.IssueAsync(window, cancellationToken);

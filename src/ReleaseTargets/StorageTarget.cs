@@ -7,6 +7,9 @@ namespace ReleaseTargets;
 /// <summary>Where a release goes: the blob service endpoint, the token credential for it, and (for the local emulator) the pinned transport.</summary>
 public sealed record StorageTarget(Uri ServiceUri, TokenCredential TokenCredential, HttpPipelineTransport? Transport, bool IsEmulator)
 {
+    /// <summary>Where SAS-authorised data requests go; the service endpoint unless a test routes them through a proxy.</summary>
+    public Uri? DataServiceUri { get; init; }
+
     /// <summary>
     /// Client options shared by every client of a run. The SDK's own retries are off: the Polly pipeline is the only
     /// retry owner (layering both would multiply attempts, DESIGN.md §2). Its network timeout stays above the
@@ -25,5 +28,5 @@ public sealed record StorageTarget(Uri ServiceUri, TokenCredential TokenCredenti
         return options;
     }
 
-    public Uri ContainerUri(string container) => new BlobUriBuilder(ServiceUri) { BlobContainerName = container }.ToUri();
+    public Uri ContainerUri(string container) => new BlobUriBuilder(DataServiceUri ?? ServiceUri) { BlobContainerName = container }.ToUri();
 }

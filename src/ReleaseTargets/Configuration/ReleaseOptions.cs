@@ -62,7 +62,7 @@ public sealed class ReleaseOptions
     /// <summary>How often progress is printed while pushing. Default: 5 s.</summary>
     public TimeSpan ProgressInterval { get; set; } = ReleaseDefaults.ProgressInterval;
 
-    /// <summary>Fixed SAS lifetime instead of the forecast (for replaying incidents; not for production). Default: empty — sized from history.</summary>
+    /// <summary>Fixed lifetime of the first SAS, without skew margin (incident replays and tests); renewals are still sized by the policy. Default: empty — sized from history.</summary>
     public TimeSpan? SasLifetime { get; set; }
 
     /// <summary>Turn off proactive SAS renewal during the push (reactive renewal on 403 still applies). Default: false.</summary>

@@ -37,7 +37,7 @@ public static class ReleaseParameters
         new("MaxCredentialRenewals", "SAS renewals allowed after a 403 that means the SAS expired.", ReleaseDefaults.MaxCredentialRenewals.ToString(), (o, v) => ParameterValues.Int("MaxCredentialRenewals", v, 0, 100, i => o.MaxCredentialRenewals = i)),
         new("HistoryLength", "Runs kept per stage in the timing history.", ReleaseDefaults.HistoryLength.ToString(), (o, v) => ParameterValues.Int("HistoryLength", v, 1, 1000, i => o.HistoryLength = i)),
         new("ProgressInterval", "How often push progress is printed.", "5s", (o, v) => ParameterValues.Duration("ProgressInterval", v, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), t => o.ProgressInterval = t)),
-        new("SasLifetime", "Fixed SAS lifetime instead of the forecast (incident replays only).", "(empty: sized from history)", (o, v) => v.Length == 0 ? Set(() => o.SasLifetime = null) : ParameterValues.Duration("SasLifetime", v, TimeSpan.FromSeconds(1), Week, t => o.SasLifetime = t)),
+        new("SasLifetime", "Fixed lifetime of the first SAS, without skew margin (incident replays and tests); renewals are still sized by the policy.", "(empty: sized from history)", (o, v) => v.Length == 0 ? Set(() => o.SasLifetime = null) : ParameterValues.Duration("SasLifetime", v, TimeSpan.FromSeconds(1), Week, t => o.SasLifetime = t)),
         new("DisableProactiveRenewal", "Only renew the SAS after a 403, never ahead of expiry.", "false", (o, v) => ParameterValues.Bool("DisableProactiveRenewal", v, b => o.DisableProactiveRenewal = b)),
     ];
 

@@ -1,0 +1,257 @@
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using ReleaseTargets.Push;
+using ReleaseTargets.Tests.Infrastructure;
+using ReleaseTargets.Tests.Infrastructure.FaultProxy;
+
+namespace ReleaseTargets.Tests.Faults;
+
+/// <summary>One test per row of the fault matrix (DESIGN.md §3), each through the fault proxy into a real Azurite.</summary>
+[Collection("Azurite")]
+public sealed class PushFaultTests(AzuriteFixture azurite)
+{
+    private const string Big = "big.bin";
+    private const int BigBytes = (4 * PushHarness.BlockSize) + 12345;
+
+    [Fact]
+    public async Task Push_ServerBusyOnPutBlock_RetriesAndLosesNothing()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes));
+        h.Proxy.AddRule(FaultMatch.PutBlock, FaultAction.Status(503, "ServerBusy"), FaultSelection.FirstN(3));
+
+        var report = await h.PushAsync();
+
+        Assert.True(report.Succeeded);
+        Assert.Equal(3, report.Retries);
+        Assert.Equal(5 + 3, h.PutBlocks);
+        await h.AssertBlobMatchesSourceAsync(Big);
+        await h.AssertCommittedBlocksEqualPlanAsync(Big);
+        await h.AssertManifestCompleteAsync(Big);
+    }
+
+    [Fact]
+    public async Task Push_InternalErrorAndTimeoutOnCommit_RetriesTheCommit()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes));
+        h.Proxy.AddRule(FaultMatch.PutBlockList, FaultAction.Status(500, "InternalError"), FaultSelection.Nth(1));
+        h.Proxy.AddRule(FaultMatch.PutBlockList, FaultAction.Status(500, "OperationTimedOut"), FaultSelection.Nth(1));
+
+        var report = await h.PushAsync();
+
+        Assert.Equal(2, report.Retries);
+        await h.AssertBlobMatchesSourceAsync(Big);
+        await h.AssertCommittedBlocksEqualPlanAsync(Big);
+        await h.AssertManifestCompleteAsync(Big);
+    }
+
+    [Fact]
+    public async Task Push_ThrottledWithRetryAfterMs_WaitsAtLeastTheRequestedDelay()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes));
+        var rule = h.Proxy.AddRule(FaultMatch.PutBlock, FaultAction.Status(429, "ServerBusy", FaultAction.RetryAfterMs(TimeSpan.FromMilliseconds(900))), FaultSelection.Nth(1));
+
+        await h.PushAsync(h.Options(o => o.Concurrency = 1));
+
+        var requests = h.Proxy.Requests.Where(r => r.Comp == "block").ToList();
+        var throttled = requests.Single(r => r.Rule == rule.Name);
+        var retry = requests.First(r => r.Sequence > throttled.Sequence && r.BlockId == throttled.BlockId);
+        Assert.True(retry.Time - throttled.Time >= TimeSpan.FromMilliseconds(900), $"gap {(retry.Time - throttled.Time).TotalMilliseconds} ms");
+        await h.AssertBlobMatchesSourceAsync(Big);
+        await h.AssertManifestCompleteAsync(Big);
+    }
+
+    [Fact]
+    public async Task Push_RetryAfterBeyondTheCap_FailsClearlyWithoutWaitingAndWritesNoManifest()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes));
+        h.Proxy.AddRule(FaultMatch.PutBlock, FaultAction.Status(503, "ServerBusy", FaultAction.RetryAfter(TimeSpan.FromHours(1))));
+
+        var error = await Assert.ThrowsAsync<PushFailedException>(() => h.PushAsync(h.Options(o => o.RetryAfterCap = TimeSpan.FromSeconds(5))));
+
+        Assert.Contains("Pushing 'big.bin' failed after 1 attempt: last error 503 ServerBusy. Next: storage asked to wait 1h00m, longer than RetryAfterCap 5.0s", error.Message, StringComparison.Ordinal);
+        Assert.False(await h.ExistsAsync($"{h.Version}/{Big}"));
+        await h.AssertManifestAbsentAsync();
+    }
+
+    [Fact]
+    public async Task Push_TransientNotFoundOnPutBlock_RetriesBounded()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes));
+        h.Proxy.AddRule(FaultMatch.PutBlock, FaultAction.Status(404, "BlobNotFound"), FaultSelection.FirstN(2));
+
+        var report = await h.PushAsync();
+
+        Assert.Equal(2, report.Retries);
+        await h.AssertBlobMatchesSourceAsync(Big);
+        await h.AssertCommittedBlocksEqualPlanAsync(Big);
+    }
+
+    [Fact]
+    public async Task Push_LatencyBeyondPerTryTimeout_CancelsThatTryAndRetries()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes));
+        h.Proxy.AddRule(FaultMatch.PutBlock, FaultAction.Latency(TimeSpan.FromSeconds(20)), FaultSelection.Nth(1));
+
+        var report = await h.PushAsync(h.Options(o => o.PerTryTimeout = TimeSpan.FromSeconds(2)));
+
+        Assert.Equal(1, report.Retries);
+        await h.AssertBlobMatchesSourceAsync(Big);
+        await h.AssertCommittedBlocksEqualPlanAsync(Big);
+    }
+
+    [Fact]
+    public async Task Push_ConnectionResetMidBody_ResendsTheSameBlockId()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes));
+        var rule = h.Proxy.AddRule(FaultMatch.PutBlock, FaultAction.ResetMidBody, FaultSelection.Nth(2));
+
+        var report = await h.PushAsync();
+
+        var reset = h.Proxy.Requests.Single(r => r.Rule == rule.Name);
+        Assert.Contains(h.Proxy.Requests, r => r.Comp == "block" && r.BlockId == reset.BlockId && r.ClientStatus == 201);
+        Assert.Equal(1, report.Retries);
+        await h.AssertBlobMatchesSourceAsync(Big);
+        await h.AssertCommittedBlocksEqualPlanAsync(Big);
+    }
+
+    [Fact]
+    public async Task Push_LostCommitAcknowledgement_RetriesAndVerifiesTheCommit()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes));
+        h.Proxy.AddRule(FaultMatch.PutBlockList, FaultAction.LoseAcknowledgement, FaultSelection.Nth(1));
+
+        var report = await h.PushAsync();
+
+        Assert.Equal(2, h.Proxy.Count(r => r.Comp == "blocklist"));
+        Assert.Equal(1, report.Retries);
+        await h.AssertCommittedBlocksEqualPlanAsync(Big);
+        await h.AssertBlobMatchesSourceAsync(Big);
+        await h.AssertManifestCompleteAsync(Big);
+    }
+
+    [Fact]
+    public async Task Push_CorruptedBody_IsRejectedByMd5AndRestaged()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes));
+        var rule = h.Proxy.AddRule(FaultMatch.PutBlock, FaultAction.CorruptBody, FaultSelection.Nth(1));
+
+        var report = await h.PushAsync();
+
+        Assert.Equal(400, h.Proxy.Requests.Single(r => r.Rule == rule.Name).ClientStatus);
+        Assert.Equal(1, report.Retries);
+        await h.AssertBlobMatchesSourceAsync(Big);
+        await h.AssertCommittedBlocksEqualPlanAsync(Big);
+    }
+
+    [Fact]
+    public async Task Push_InjectedExpiredSas_RenewsInPlaceWithoutResendingStagedBlocks()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes));
+        h.Proxy.AddRule(FaultMatch.PutBlock, FaultAction.Status(403, "AuthenticationFailed"), FaultSelection.Nth(3));
+
+        var report = await h.PushAsync(h.Options(o => o.Concurrency = 1));
+
+        Assert.Equal(1, report.CredentialRenewals);
+        Assert.Equal(5 + 1, h.PutBlocks);
+        Assert.Equal(5, h.Proxy.Requests.Where(r => r.Comp == "block" && r.ClientStatus == 201).Select(r => r.BlockId).Distinct().Count());
+        await h.AssertBlobMatchesSourceAsync(Big);
+        await h.AssertManifestCompleteAsync(Big);
+    }
+
+    [Fact]
+    public async Task Push_PermissionMismatch_FailsFastNamingThePermissionAndCommitsNothing()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes));
+        h.Proxy.AddRule(FaultMatch.PutBlock, FaultAction.Status(403, "AuthorizationPermissionMismatch"));
+
+        var error = await Assert.ThrowsAsync<PushFailedException>(() => h.PushAsync(h.Options(o => o.Concurrency = 1)));
+
+        Assert.Contains("last error 403 AuthorizationPermissionMismatch", error.Message, StringComparison.Ordinal);
+        Assert.Contains("lacks a permission", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, h.PutBlocks);
+        Assert.Equal(0, error.Report.CredentialRenewals);
+        Assert.False(await h.ExistsAsync($"{h.Version}/{Big}"));
+        await h.AssertManifestAbsentAsync();
+    }
+
+    [Fact]
+    public async Task Push_ContainerMissingAndCreationOff_FailsWithTheFix()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes));
+        h.Container = "missing-" + Guid.NewGuid().ToString("N")[..8];
+
+        var error = await Assert.ThrowsAsync<PushFailedException>(() => h.PushAsync(h.Options(o => o.CreateContainer = false)));
+
+        Assert.Contains($"container '{h.Container}' does not exist; create it, or pass --create-container=true", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Push_InterruptedThenRerun_SendsOnlyTheMissingBlocks()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, (Big, (10 * PushHarness.BlockSize) + 7));
+        using var stop = new CancellationTokenSource();
+        // Stop the run once four blocks were staged, as if the process were killed mid-push.
+        var interrupted = Task.Run(async () =>
+        {
+            await h.Proxy.WaitForRequestsAsync(3 + 4);
+            stop.Cancel();
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => h.PushAsync(h.Options(o => o.Concurrency = 1), stop.Token));
+        await interrupted;
+        // What the service really holds is the truth, whatever the client saw of the request in flight.
+        var staged = (await h.Direct.GetBlockBlobClient($"{h.Version}/{Big}").GetBlockListAsync(BlockListTypes.Uncommitted)).Value
+            .UncommittedBlocks.Select(b => b.Name).ToList();
+        Assert.InRange(staged.Count, 4, 10);
+        h.Proxy.Reset();
+
+        var report = await h.PushAsync();
+
+        var resent = h.Proxy.Requests.Where(r => r.Comp == "block").Select(r => r.BlockId).ToList();
+        Assert.Empty(resent.Intersect(staged));
+        Assert.Equal(11 - staged.Count, resent.Count);
+        Assert.Equal(ArtifactOutcome.Resumed, Assert.Single(report.Artifacts).Outcome);
+        await h.AssertBlobMatchesSourceAsync(Big);
+        await h.AssertCommittedBlocksEqualPlanAsync(Big);
+        await h.AssertManifestCompleteAsync(Big);
+    }
+
+    [Fact]
+    public async Task Push_FinishedReleaseRerun_SendsZeroBytes()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes), ("small.txt", 1000));
+        await h.PushAsync();
+        h.Proxy.Reset();
+
+        var report = await h.PushAsync();
+
+        Assert.Equal(0, report.BytesSent);
+        Assert.Equal(0, h.Proxy.Count(r => r.Method == "PUT"));
+        Assert.All(report.Artifacts, a => Assert.Equal(ArtifactOutcome.Skipped, a.Outcome));
+    }
+
+    [Fact]
+    public async Task Push_NoArtifacts_FailsBeforeAnyRequest()
+    {
+        await using var h = await PushHarness.StartAsync(azurite);
+
+        var error = await Assert.ThrowsAsync<ReleaseTargetsException>(() => h.PushAsync());
+
+        Assert.StartsWith("No artifacts matched '**/*' under '", error.Message, StringComparison.Ordinal);
+        Assert.Empty(h.Proxy.Requests);
+    }
+
+    [Fact]
+    public async Task Push_PublishedVersionWithDifferentContent_IsRefusedBeforeSendingBytes()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, ("a.txt", 100));
+        await h.PushAsync();
+        await File.WriteAllTextAsync(h.PathOf("a.txt"), "changed");
+        h.Proxy.Reset();
+
+        var error = await Assert.ThrowsAsync<ReleaseTargetsException>(() => h.PushAsync());
+
+        Assert.Contains($"Release '{h.Version}' is already published with different artifacts", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, h.Proxy.Count(r => r.Method == "PUT"));
+    }
+}

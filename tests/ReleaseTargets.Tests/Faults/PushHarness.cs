@@ -1,0 +1,146 @@
+using System.Security.Cryptography;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using ReleaseTargets.Configuration;
+using ReleaseTargets.Push;
+using ReleaseTargets.Tests.Infrastructure;
+using ReleaseTargets.Tests.Infrastructure.FaultProxy;
+
+namespace ReleaseTargets.Tests.Faults;
+
+/// <summary>
+/// A real push through the fault proxy into the collection's Azurite: artifacts on disk, a proxy in front of the
+/// data requests, and the checks every fault test makes (MD5 equals source, committed blocks equal the plan,
+/// manifest whole or absent).
+/// </summary>
+internal sealed class PushHarness : IAsyncDisposable
+{
+    public const int BlockSize = 1024 * 1024;
+
+    private readonly AzuriteFixture _azurite;
+    private readonly string _root;
+
+    private PushHarness(AzuriteFixture azurite, FaultProxy proxy, string root)
+    {
+        _azurite = azurite;
+        Proxy = proxy;
+        _root = root;
+        Version = "1.0." + Guid.NewGuid().ToString("N")[..8];
+    }
+
+    public FaultProxy Proxy { get; }
+
+    public string Version { get; set; }
+
+    public string Container { get; set; } = "releases";
+
+    public string ArtifactsDirectory => Path.Combine(_root, "artifacts");
+
+    public CapturingLog Log { get; private set; } = new();
+
+    public ReleaseRun? LastRun { get; private set; }
+
+    public static async Task<PushHarness> StartAsync(AzuriteFixture azurite, params (string Name, int Bytes)[] files)
+    {
+        var proxy = await FaultProxy.StartAsync(azurite.Emulator.BlobServiceUri, azurite.Emulator.CreatePinnedHandler());
+        var harness = new PushHarness(azurite, proxy, Directory.CreateTempSubdirectory("rt-push-").FullName);
+        Directory.CreateDirectory(harness.ArtifactsDirectory);
+        foreach (var (name, bytes) in files)
+        {
+            var content = new byte[bytes];
+            new Random(name.GetHashCode(StringComparison.Ordinal) ^ bytes).NextBytes(content);
+            await File.WriteAllBytesAsync(Path.Combine(harness.ArtifactsDirectory, name), content);
+        }
+
+        return harness;
+    }
+
+    /// <summary>Options fast enough for tests: small blocks, millisecond backoff.</summary>
+    public ReleaseOptions Options(Action<ReleaseOptions>? configure = null)
+    {
+        var options = new ReleaseOptions
+        {
+            ReleaseVersion = Version,
+            Container = Container,
+            ArtifactsDirectory = ArtifactsDirectory,
+            StateDirectory = Path.Combine(_root, "state"),
+            BlockSizeMiB = 1,
+            Concurrency = 4,
+            RetryBaseDelay = TimeSpan.FromMilliseconds(20),
+            RetryMaxDelay = TimeSpan.FromMilliseconds(200),
+            ProgressInterval = TimeSpan.Zero,
+        };
+        configure?.Invoke(options);
+        return options;
+    }
+
+    public async Task<PushReport> PushAsync(ReleaseOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        Log = new CapturingLog();
+        var target = new StorageTarget(_azurite.Emulator.BlobServiceUri, _azurite.Emulator.CreateTokenCredential(), _azurite.Emulator.CreateTransport(), IsEmulator: true)
+        {
+            DataServiceUri = new Uri(Proxy.BaseUri, "/" + _azurite.Emulator.AccountName),
+        };
+        var run = new ReleaseRun(options ?? Options(), Log, TimeProvider.System, new Dictionary<string, string>(), target);
+        LastRun = run;
+        try
+        {
+            await run.RefreshCredentialsAsync(cancellationToken);
+            return await run.PushAsync(cancellationToken);
+        }
+        finally
+        {
+            await run.CompleteAsync(succeeded: true);
+        }
+    }
+
+    public BlobContainerClient Direct => _azurite.CreateTokenClient().GetBlobContainerClient(Container);
+
+    public string PathOf(string name) => Path.Combine(ArtifactsDirectory, name);
+
+    public int PutBlocks => Proxy.Count(r => r.Comp == "block" && r.Method == "PUT");
+
+    /// <summary>Every artifact's blob has the source's MD5, computed here from the bytes read back (not the stored header).</summary>
+    public async Task AssertBlobMatchesSourceAsync(string name)
+    {
+        var blob = Direct.GetBlobClient($"{Version}/{name}");
+        var downloaded = (await blob.DownloadContentAsync()).Value.Content.ToArray();
+        var source = await File.ReadAllBytesAsync(PathOf(name));
+        Assert.Equal(MD5.HashData(source), MD5.HashData(downloaded));
+        Assert.Equal(MD5.HashData(source), (await blob.GetPropertiesAsync()).Value.ContentHash);
+    }
+
+    /// <summary>The committed block list is exactly the deterministic plan, in order.</summary>
+    public async Task AssertCommittedBlocksEqualPlanAsync(string name)
+    {
+        var path = PathOf(name);
+        var artifact = new Artifact(path, name, $"{Version}/{name}", new FileInfo(path).Length) { Md5 = MD5.HashData(await File.ReadAllBytesAsync(path)) };
+        var plan = BlockPlan.For(artifact, BlockSize);
+        var list = (await Direct.GetBlockBlobClient($"{Version}/{name}").GetBlockListAsync(BlockListTypes.Committed)).Value;
+        Assert.Equal(plan.BlockIds, list.CommittedBlocks.Select(b => b.Name));
+        Assert.Equal(plan.Blocks.Select(b => (long)b.Length), list.CommittedBlocks.Select(b => b.SizeLong));
+    }
+
+    public async Task<bool> ExistsAsync(string blobName) => (await Direct.GetBlobClient(blobName).ExistsAsync()).Value;
+
+    public async Task AssertManifestCompleteAsync(params string[] names)
+    {
+        var manifest = ReleaseManifest.FromJson((await Direct.GetBlobClient(ReleaseManifest.BlobNameFor(Version)).DownloadContentAsync()).Value.Content.ToString());
+        Assert.NotNull(manifest);
+        Assert.Equal(names.Order(), manifest.Artifacts.Select(a => a.Name).Order());
+        foreach (var artifact in manifest.Artifacts)
+        {
+            Assert.Equal(Convert.ToBase64String(MD5.HashData(await File.ReadAllBytesAsync(PathOf(artifact.Name)))), artifact.Md5);
+            Assert.DoesNotContain("sig=", artifact.Url.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    public async Task AssertManifestAbsentAsync() => Assert.False(await ExistsAsync(ReleaseManifest.BlobNameFor(Version)));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Proxy.DisposeAsync();
+        AzuriteFixture.DeleteDirectory(_root);
+    }
+}
