@@ -1,0 +1,105 @@
+using System.Globalization;
+using ReleaseTargets.Configuration;
+
+namespace ReleaseTargets.Stages;
+
+/// <summary>
+/// How <see cref="PushForecaster"/> turns recorded push timings into a forecast. The safety factor lives here,
+/// and only here: the SAS lifetime policy reads it for renewal decisions, so sizing and renewal use one number.
+/// </summary>
+public sealed class ForecastOptions
+{
+    /// <summary>
+    /// Multiplies the estimate to give the forecast the SAS is sized to. Must be at least 1.
+    /// Default: 1.5.
+    /// </summary>
+    public double SafetyFactor { get; set; } = StageConstants.SafetyFactor;
+
+    /// <summary>
+    /// The throughput assumed, in bytes per second, when there is no successful push in the history.
+    /// Default: 2 MiB/s (2,097,152 bytes per second).
+    /// </summary>
+    public double ColdStartBytesPerSecond { get; set; } = StageConstants.ColdStartBytesPerSecond;
+
+    /// <summary>
+    /// The smallest estimate made when there is no successful push in the history.
+    /// Default: 5 minutes.
+    /// </summary>
+    public TimeSpan ColdStartMinimum { get; set; } = StageConstants.ColdStartMinimum;
+
+    /// <summary>
+    /// Which percentile of past throughputs (bytes per second) is assumed for this run; low is pessimistic.
+    /// Default: 0.2 (the 20th percentile).
+    /// </summary>
+    public double ThroughputPercentile { get; set; } = StageConstants.ThroughputPercentile;
+
+    /// <summary>
+    /// Which percentile of past durations is scaled to this run's size; high is pessimistic.
+    /// Default: 0.9 (the 90th percentile).
+    /// </summary>
+    public double DurationPercentile { get; set; } = StageConstants.DurationPercentile;
+
+    /// <summary>
+    /// The share of the bytes that must have been sent before the live throughput replaces the forecast
+    /// when estimating the remaining work.
+    /// Default: 0.1.
+    /// </summary>
+    public double LiveThroughputMinimumFraction { get; set; } = StageConstants.LiveThroughputMinimumFraction;
+
+    /// <summary>
+    /// How long the push must have run before the live throughput replaces the forecast when estimating
+    /// the remaining work.
+    /// Default: 30 seconds.
+    /// </summary>
+    public TimeSpan LiveThroughputMinimumElapsed { get; set; } = StageConstants.LiveThroughputMinimumElapsed;
+
+    /// <summary>Throws one <see cref="ReleaseConfigurationException"/> naming every bad value.</summary>
+    internal void Validate()
+    {
+        var problems = new List<string>();
+        if (!(SafetyFactor >= 1) || double.IsInfinity(SafetyFactor))
+        {
+            problems.Add(Problem(nameof(SafetyFactor), SafetyFactor, "must be a finite number of at least 1"));
+        }
+
+        if (!(ColdStartBytesPerSecond > 0) || double.IsInfinity(ColdStartBytesPerSecond))
+        {
+            problems.Add(Problem(nameof(ColdStartBytesPerSecond), ColdStartBytesPerSecond, "must be a finite number above 0"));
+        }
+
+        if (ColdStartMinimum < TimeSpan.Zero)
+        {
+            problems.Add(Problem(nameof(ColdStartMinimum), ColdStartMinimum, "must not be negative"));
+        }
+
+        foreach (var (name, value) in new[]
+                 {
+                     (nameof(ThroughputPercentile), ThroughputPercentile),
+                     (nameof(DurationPercentile), DurationPercentile),
+                 })
+        {
+            if (!(value >= 0 && value <= 1))
+            {
+                problems.Add(Problem(name, value, "must be between 0 and 1"));
+            }
+        }
+
+        if (!(LiveThroughputMinimumFraction > 0 && LiveThroughputMinimumFraction <= 1))
+        {
+            problems.Add(Problem(nameof(LiveThroughputMinimumFraction), LiveThroughputMinimumFraction, "must be above 0 and at most 1"));
+        }
+
+        if (LiveThroughputMinimumElapsed <= TimeSpan.Zero)
+        {
+            problems.Add(Problem(nameof(LiveThroughputMinimumElapsed), LiveThroughputMinimumElapsed, "must be above zero"));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ReleaseConfigurationException(problems);
+        }
+    }
+
+    private static string Problem(string property, object value, string rule) =>
+        string.Create(CultureInfo.InvariantCulture, $"{nameof(ForecastOptions)}.{property} {rule} (got '{value}').");
+}

@@ -1,0 +1,54 @@
+namespace ReleaseTargets.Stages;
+
+/// <summary>
+/// Times the stages of one run and records each into the <see cref="StageHistory"/> it was given.
+/// Thread-safe.
+/// </summary>
+public sealed class StageClock
+{
+    private readonly List<StageRecord> _currentRun = [];
+    private readonly Lock _gate = new();
+
+    public StageClock(TimeProvider timeProvider, StageHistory history)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(history);
+        TimeProvider = timeProvider;
+        History = history;
+    }
+
+    public StageHistory History { get; }
+
+    /// <summary>The stages recorded by this clock, in the order they ended, so the build can print their durations.</summary>
+    public IReadOnlyList<StageRecord> CurrentRun
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _currentRun.ToArray();
+            }
+        }
+    }
+
+    internal TimeProvider TimeProvider { get; }
+
+    /// <summary>
+    /// Starts timing <paramref name="stage"/>. End it with <see cref="StageScope.Complete"/> or
+    /// <see cref="StageScope.Fail"/>; disposing it without either records a failure.
+    /// </summary>
+    public StageScope Begin(string stage)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stage);
+        return new StageScope(this, stage, TimeProvider.GetUtcNow(), TimeProvider.GetTimestamp());
+    }
+
+    internal void Record(StageRecord record)
+    {
+        History.Add(record);
+        lock (_gate)
+        {
+            _currentRun.Add(record);
+        }
+    }
+}

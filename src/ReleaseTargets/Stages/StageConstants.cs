@@ -1,0 +1,34 @@
+namespace ReleaseTargets.Stages;
+
+/// <summary>The defaults of everything in <c>Stages/</c>, in one place, each with the reason it was chosen.</summary>
+internal static class StageConstants
+{
+    /// <summary>Twenty runs is a few weeks of releases for a busy project: enough for stable percentiles,
+    /// recent enough that artifact growth and agent changes show up quickly, and a history file of a few KiB.</summary>
+    public const int HistoryKeep = 20;
+
+    /// <summary>Headroom on top of the estimate; the SAS policy reuses it for renewal so the two never disagree.</summary>
+    public const double SafetyFactor = 1.5;
+
+    /// <summary>2 MiB/s (about 16 Mbit/s): a slow office or home uplink. Measured pushes here run at 26–31 MiB/s
+    /// against Azurite and CI agents in Azure are faster still, so a first run is over-, not under-estimated;
+    /// over-estimating once costs a longer SAS, under-estimating costs a renewal.</summary>
+    public const double ColdStartBytesPerSecond = 2 * 1024 * 1024;
+
+    /// <summary>Even a tiny first push pays for listing, hashing and committing; five minutes covers that.</summary>
+    public static readonly TimeSpan ColdStartMinimum = TimeSpan.FromMinutes(5);
+
+    /// <summary>A slow-but-not-absurd throughput: the 20th percentile ignores the single worst run once there
+    /// are four or more.</summary>
+    public const double ThroughputPercentile = 0.2;
+
+    /// <summary>A long-but-not-absurd duration: the 90th percentile ignores the single longest run once there
+    /// are seven or more.</summary>
+    public const double DurationPercentile = 0.9;
+
+    /// <summary>Below a tenth of the bytes, the live rate is dominated by start-up (listing, first connections).</summary>
+    public const double LiveThroughputMinimumFraction = 0.1;
+
+    /// <summary>Less than 30 seconds of live measurement is too noisy to trust over the history.</summary>
+    public static readonly TimeSpan LiveThroughputMinimumElapsed = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,8 @@
+namespace ReleaseTargets.Stages;
+
+/// <summary>How a recorded stage ended.</summary>
+public enum StageOutcome
+{
+    Succeeded,
+    Failed,
+}
