@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ReleaseTargets.Tests.Infrastructure;
 
 namespace ReleaseTargets.Tests.EndToEnd;
 
