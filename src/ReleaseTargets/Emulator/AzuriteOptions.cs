@@ -19,7 +19,7 @@ public sealed class AzuriteOptions
 
     /// <summary>
     /// The folder holding the pinned <c>package.json</c> and <c>package-lock.json</c>.
-    /// Default: <c>azurite</c> next to the ReleaseTargets assembly (<see cref="AppContext.BaseDirectory"/>).
+    /// Default: <c>azurite</c> next to the ReleaseTargets assembly (a build engine such as Cake has its own base directory).
     /// </summary>
     public string? PackageDirectory { get; set; }
 
@@ -58,8 +58,11 @@ public sealed class AzuriteOptions
             state,
             Path.Combine(state, AzuriteDefaults.DataFolderName),
             Path.GetFullPath(InstallDirectory ?? Path.Combine(state, AzuriteDefaults.InstallFolderName)),
-            Path.GetFullPath(PackageDirectory ?? Path.Combine(AppContext.BaseDirectory, AzuriteDefaults.PackageFolderName)),
+            Path.GetFullPath(PackageDirectory ?? Path.Combine(ModuleDirectory, AzuriteDefaults.PackageFolderName)),
             Port,
             StartTimeout);
     }
+
+    private static string ModuleDirectory =>
+        Path.GetDirectoryName(typeof(AzuriteOptions).Assembly.Location) is { Length: > 0 } folder ? folder : AppContext.BaseDirectory;
 }
