@@ -20,6 +20,7 @@ namespace ReleaseTargets.Stages;
 /// </remarks>
 public static class PushForecaster
 {
+    // Anything longer is clamped by the SAS policy anyway; the cap keeps the arithmetic finite.
     private static readonly TimeSpan MaximumEstimate = TimeSpan.FromDays(365);
 
     /// <param name="pushHistory">The recorded runs of the Push stage, e.g. <c>history.For(ReleaseStages.Push)</c>;
@@ -141,7 +142,7 @@ public static class PushForecaster
     private static PushForecast Create(long estimateTicks, ForecastOptions options, int runsUsed, string basis, double? bytesPerSecond)
     {
         var estimateSeconds = CeilingSeconds(estimateTicks);
-        var durationSeconds = Math.Ceiling(estimateSeconds * options.SafetyFactor);
+        var durationSeconds = Math.Min(Math.Ceiling(estimateSeconds * options.SafetyFactor), MaximumEstimate.TotalSeconds);
         return new PushForecast(
             TimeSpan.FromSeconds(durationSeconds),
             TimeSpan.FromSeconds(estimateSeconds),
@@ -155,7 +156,6 @@ public static class PushForecaster
     private static long Scale(long ticks, long numerator, long denominator) =>
         (long)Int128.Min(((Int128)ticks * numerator + denominator - 1) / denominator, long.MaxValue);
 
-    // Anything this long is clamped by the SAS policy anyway; the cap keeps the arithmetic finite.
     private static long CeilingSeconds(long ticks) =>
         (Math.Min(ticks, MaximumEstimate.Ticks) + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond;
 
