@@ -1,0 +1,68 @@
+using System.Globalization;
+using ReleaseTargets.Stages;
+
+namespace ReleaseTargets.Credentials;
+
+/// <summary>
+/// The validity chosen for one user-delegation SAS and for the user delegation key that signs it.
+/// </summary>
+/// <param name="IssuedAt">When the window was chosen ("now" on this machine).</param>
+/// <param name="StartsOn">The SAS start: <paramref name="IssuedAt"/> minus the skew margin.</param>
+/// <param name="ExpiresOn">The SAS expiry; never after <paramref name="KeyExpiresOn"/>.</param>
+/// <param name="KeyStartsOn">The user delegation key start; never after <paramref name="StartsOn"/>.</param>
+/// <param name="KeyExpiresOn">The user delegation key expiry; at most 7 days after <paramref name="KeyStartsOn"/>.</param>
+/// <param name="Forecast">The push forecast the window was sized to.</param>
+public sealed record SasWindow(
+    DateTimeOffset IssuedAt,
+    DateTimeOffset StartsOn,
+    DateTimeOffset ExpiresOn,
+    DateTimeOffset KeyStartsOn,
+    DateTimeOffset KeyExpiresOn,
+    PushForecast Forecast)
+{
+    /// <summary>How far the start was moved into the past, and the expiry beyond the forecast.</summary>
+    public TimeSpan SkewMargin => IssuedAt - StartsOn;
+
+    /// <summary>
+    /// One line for the build log, e.g. <c>SAS valid 12:00–12:41 (forecast 18m from 7 runs ×1.5 + 15m skew)</c>.
+    /// The range runs from issue to expiry: the back-dated start only absorbs clock skew. The forecast shown is the
+    /// estimate before the safety factor; durations round up to whole minutes, clock times are truncated to the minute.
+    /// </summary>
+    /// <param name="zone">The zone to show clock times in; UTC when <see langword="null"/>.</param>
+    public string Describe(TimeZoneInfo? zone = null)
+    {
+        zone ??= TimeZoneInfo.Utc;
+        var issued = TimeZoneInfo.ConvertTime(IssuedAt, zone);
+        var expires = TimeZoneInfo.ConvertTime(ExpiresOn, zone);
+        var expiresText = expires.Date == issued.Date
+            ? expires.ToString("HH:mm", CultureInfo.InvariantCulture)
+            : expires.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
+        var factor = Forecast.SafetyFactor.ToString("0.###", CultureInfo.InvariantCulture);
+        var estimate = DurationText.Format(Forecast.Estimate);
+        var reason = Forecast.IsColdStart
+            ? $"cold start forecast {estimate} ×{factor}"
+            : $"forecast {estimate} from {Forecast.Basis} ×{factor}";
+
+        return $"SAS valid {issued.ToString("HH:mm", CultureInfo.InvariantCulture)}–{expiresText} "
+            + $"({reason} + {DurationText.Format(SkewMargin)} skew{ClampNote()})";
+    }
+
+    private string ClampNote()
+    {
+        var unclamped = IssuedAt + Forecast.Duration + SkewMargin;
+        if (ExpiresOn > unclamped)
+        {
+            return ", raised to minimum " + DurationText.Format(ExpiresOn - IssuedAt);
+        }
+
+        if (ExpiresOn < unclamped)
+        {
+            return ExpiresOn == KeyStartsOn + SasLifetimeConstants.KeyMaximumLifetime
+                ? ", clamped to the 7d key lifetime"
+                : ", clamped to " + DurationText.Format(ExpiresOn - IssuedAt);
+        }
+
+        return string.Empty;
+    }
+}
