@@ -254,6 +254,33 @@ public sealed class SasLifetimePolicyTests
         Assert.Equal("SAS valid 14:00–14:41 (forecast 18m from 7 runs ×1.5 + 15m skew)", window.Describe(zone));
     }
 
+    [Fact]
+    public void Fixed_ShortLifetime_HasNoSkewAndKeyCoversExactlyTheSas()
+    {
+        var window = SasWindow.Fixed(Now, TimeSpan.FromSeconds(10));
+
+        Assert.Equal((Now, Now, Now.AddSeconds(10), Now, Now.AddSeconds(10)), (window.IssuedAt, window.StartsOn, window.ExpiresOn, window.KeyStartsOn, window.KeyExpiresOn));
+        Assert.True(window.IsFixedLifetime);
+        Assert.Equal("SAS valid 12:00:00–12:00:10 (fixed lifetime 10s, no forecast, no skew margin)", window.Describe());
+    }
+
+    [Fact]
+    public void Fixed_LongerThanKeyLimit_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => SasWindow.Fixed(Now, TimeSpan.FromDays(8)));
+    }
+
+    [Fact]
+    public void Choose_RenewalForRemainingWork_KeepsTheSafetyFactor()
+    {
+        var remaining = SevenRuns.ForRemaining(TimeSpan.FromSeconds(600));
+
+        var window = _policy.Choose(Now, remaining);
+
+        Assert.Equal(Now.AddSeconds(900).AddMinutes(15), window.ExpiresOn);
+        Assert.Equal("SAS valid 12:00–12:30 (forecast 10m from 7 runs ×1.5 + 15m skew)", window.Describe());
+    }
+
     private static PushForecast Forecast(TimeSpan estimate) =>
         new(estimate * 1.5, estimate, 1.5, 7, "7 runs", null);
 }
