@@ -23,6 +23,22 @@ public sealed record SasWindow(
     /// <summary>How far the start was moved into the past, and the expiry beyond the forecast.</summary>
     public TimeSpan SkewMargin => IssuedAt - StartsOn;
 
+    /// <summary>True for a window made by <see cref="Fixed"/> rather than sized by <see cref="SasLifetimePolicy"/>.</summary>
+    public bool IsFixedLifetime { get; init; }
+
+    /// <summary>
+    /// A window of exactly <paramref name="lifetime"/> from <paramref name="now"/>, with no skew margin and no forecast:
+    /// for replaying the incident (a SAS that expires mid-push) and for tests that need a short-lived SAS.
+    /// The key covers exactly the same window.
+    /// </summary>
+    public static SasWindow Fixed(DateTimeOffset now, TimeSpan lifetime)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lifetime, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(lifetime, SasLifetimeConstants.KeyMaximumLifetime);
+        var forecast = new PushForecast(lifetime, lifetime, SafetyFactor: 1, RunsUsed: 0, Basis: "fixed lifetime", BytesPerSecond: null);
+        return new SasWindow(now, now, now + lifetime, now, now + lifetime, forecast) { IsFixedLifetime = true };
+    }
+
     /// <summary>
     /// One line for the build log, e.g. <c>SAS valid 12:00–12:41 (forecast 18m from 7 runs ×1.5 + 15m skew)</c>.
     /// The range runs from issue to expiry: the back-dated start only absorbs clock skew. The forecast shown is the
@@ -34,9 +50,22 @@ public sealed record SasWindow(
         zone ??= TimeZoneInfo.Utc;
         var issued = TimeZoneInfo.ConvertTime(IssuedAt, zone);
         var expires = TimeZoneInfo.ConvertTime(ExpiresOn, zone);
+
+        // Fixed windows are typically seconds long, so they show seconds.
+        var clock = IsFixedLifetime ? "HH:mm:ss" : "HH:mm";
         var expiresText = expires.Date == issued.Date
-            ? expires.ToString("HH:mm", CultureInfo.InvariantCulture)
-            : expires.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+            ? expires.ToString(clock, CultureInfo.InvariantCulture)
+            : expires.ToString("yyyy-MM-dd " + clock, CultureInfo.InvariantCulture);
+        var issuedText = issued.ToString(clock, CultureInfo.InvariantCulture);
+
+        if (IsFixedLifetime)
+        {
+            var lifetime = ExpiresOn - IssuedAt;
+            var lifetimeText = lifetime < TimeSpan.FromMinutes(1)
+                ? ((int)Math.Ceiling(lifetime.TotalSeconds)).ToString(CultureInfo.InvariantCulture) + "s"
+                : DurationText.Format(lifetime);
+            return $"SAS valid {issuedText}–{expiresText} (fixed lifetime {lifetimeText}, no forecast, no skew margin)";
+        }
 
         var factor = Forecast.SafetyFactor.ToString("0.###", CultureInfo.InvariantCulture);
         var estimate = DurationText.Format(Forecast.Estimate);
@@ -44,7 +73,7 @@ public sealed record SasWindow(
             ? $"cold start forecast {estimate} ×{factor}"
             : $"forecast {estimate} from {Forecast.Basis} ×{factor}";
 
-        return $"SAS valid {issued.ToString("HH:mm", CultureInfo.InvariantCulture)}–{expiresText} "
+        return $"SAS valid {issuedText}–{expiresText} "
             + $"({reason} + {DurationText.Format(SkewMargin)} skew{ClampNote()})";
     }
 

@@ -18,4 +18,20 @@ public sealed record PushForecast(
 {
     /// <summary>True when no usable history existed and the cold-start rule was applied.</summary>
     public bool IsColdStart => RunsUsed == 0;
+
+    /// <summary>
+    /// This forecast narrowed to the work still left, for sizing a renewed SAS: <see cref="Estimate"/> becomes
+    /// <paramref name="remainingEstimate"/> (e.g. from <see cref="PushForecaster.ForecastRemaining"/>) and
+    /// <see cref="Duration"/> that times the same safety factor, so the renewal keeps the same headroom.
+    /// </summary>
+    public PushForecast ForRemaining(TimeSpan remainingEstimate)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(remainingEstimate, TimeSpan.Zero);
+        var seconds = Math.Ceiling(remainingEstimate.Ticks / (double)TimeSpan.TicksPerSecond);
+        return this with
+        {
+            Estimate = TimeSpan.FromSeconds(seconds),
+            Duration = TimeSpan.FromSeconds(Math.Min(Math.Ceiling(seconds * SafetyFactor), TimeSpan.FromDays(365).TotalSeconds)),
+        };
+    }
 }

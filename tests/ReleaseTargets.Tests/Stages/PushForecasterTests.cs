@@ -173,6 +173,17 @@ public sealed class PushForecasterTests
     }
 
     [Fact]
+    public void Forecast_AbsurdSizeAtSlowestThroughput_CapsAtOneYearInsteadOfOverflowing()
+    {
+        StageRecord[] history = [new(ReleaseStages.Push, Origin, TimeSpan.FromDays(1), StageOutcome.Succeeded, 1)];
+
+        var forecast = PushForecaster.Forecast(history, long.MaxValue, new ForecastOptions { SafetyFactor = 1e300 });
+
+        Assert.Equal(TimeSpan.FromDays(365), forecast.Estimate);
+        Assert.Equal(TimeSpan.FromDays(365), forecast.Duration);
+    }
+
+    [Fact]
     public void Forecast_NegativeBytes_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => PushForecaster.Forecast([], -1, new ForecastOptions()));
