@@ -18,7 +18,7 @@ ReleaseTargets.ReleaseRun UseReleaseTargets(Action<ReleaseTargets.Cake.ReleaseTa
 
     Setup(context =>
     {
-        if (context.TasksToExecute.Any(t => string.Equals(t.Name, settings.DependsOn, StringComparison.OrdinalIgnoreCase)))
+        if (!HasArgument("exclusive") && context.TasksToExecute.Any(t => string.Equals(t.Name, settings.DependsOn, StringComparison.OrdinalIgnoreCase)))
         {
             run.BeginBuild();
         }

@@ -179,14 +179,10 @@ public sealed class ReleaseRun : IAsyncDisposable
     {
         var now = _timeProvider.GetUtcNow();
         var window = Options.SasLifetime is { } fixedLifetime && _sas is null
-            ? FixedWindow(now, fixedLifetime)
-            : _policy.Choose(now, remainingWork is { } r ? _forecast! with { Duration = r } : _forecast!);
+            ? SasWindow.Fixed(now, fixedLifetime)
+            : _policy.Choose(now, remainingWork is { } r ? _forecast!.ForRemaining(r) : _forecast!);
         return await _issuer!.IssueAsync(window, cancellationToken);
     }
-
-    /// <summary>The naive window of the incident this project exists for: starts now, no skew, a fixed lifetime.</summary>
-    private static SasWindow FixedWindow(DateTimeOffset now, TimeSpan lifetime) =>
-        new(now, now, now + lifetime, now, now + lifetime, new PushForecast(lifetime, lifetime, 1, 1, "fixed SasLifetime", null));
 
     private TimeSpan RemainingWork(PushProgress progress) =>
         PushForecaster.ForecastRemaining(_forecast!, progress.TotalBytes, progress.RemainingBytes, progress.Elapsed, _forecastOptions);

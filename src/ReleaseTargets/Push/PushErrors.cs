@@ -22,7 +22,7 @@ public static class PushErrors
                 $"storage asked to wait {Units.Duration(StorageFaultClassifier.RequestedDelay(fault, timeProvider.GetUtcNow())!.Value)}, longer than RetryAfterCap {Units.Duration(options.RetryAfterCap)}; re-run later (the push resumes), or raise --retry-after-cap.",
             FaultKind.Transient or FaultKind.ContentCorrupted =>
                 "storage kept failing transiently; re-run the push: it resumes from the blocks already staged (raise --max-retries if this is routine).",
-            _ => "see the inner error; re-run the push to resume.",
+            _ => $"{fault.Message} Re-run the push to resume; if it fails the same way, report it.",
         };
         return Redactor.Redact($"Pushing '{failure.Artifact.RelativePath}' failed after {attempts} attempt{(attempts == 1 ? "" : "s")}: last error {status}. Next: {next}");
     }

@@ -144,7 +144,7 @@ public sealed class ResumableBlobUploader(
                 sent += block.Length;
                 progress.AddSent(block.Length);
                 using var content = new MemoryStream(buffer, 0, block.Length, writable: false);
-                await client.UploadAsync(content, new BlobUploadOptions { HttpHeaders = Headers(artifact), TransferValidation = Md5Validation(artifact.Md5) }, ct);
+                await client.UploadAsync(content, SingleShot(artifact, block.Length), ct);
             }, cancellationToken);
             progress.AddDone(block.Length);
             return sent;
@@ -236,6 +236,14 @@ public sealed class ResumableBlobUploader(
             read += n;
         }
     }
+
+    // One Put Blob, never partitioned; the SDK computes the wire MD5 itself (it refuses a precalculated one here).
+    private static BlobUploadOptions SingleShot(Artifact artifact, int length) => new()
+    {
+        HttpHeaders = Headers(artifact),
+        TransferOptions = new StorageTransferOptions { InitialTransferSize = Math.Max(1, length), MaximumTransferSize = Math.Max(1, length) },
+        TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = StorageChecksumAlgorithm.MD5 },
+    };
 
     private static bool IsSame(BlobProperties? properties, Artifact artifact) =>
         properties is not null && properties.ContentLength == artifact.Length && properties.ContentHash is { } hash && hash.AsSpan().SequenceEqual(artifact.Md5);
