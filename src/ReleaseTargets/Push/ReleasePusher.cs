@@ -31,7 +31,7 @@ public sealed class ReleasePusher(
             log.Verbose($"Retrying after {StorageFaultClassifier.Describe(e.Fault)} (attempt {e.NextAttempt}{(e.IsCredentialRenewal ? ", SAS renewed" : $", waiting {Units.Duration(e.Delay)}")}).");
         });
 
-        await EnsureNotPublishedDifferentlyAsync(manifestClient, artifacts, version, pipeline, cancellationToken);
+        var alreadyPublished = await EnsureNotPublishedDifferentlyAsync(manifestClient, artifacts, version, pipeline, cancellationToken);
 
         using var blockSlots = new SemaphoreSlim(concurrency);
         var uploader = new ResumableBlobUploader(container, pipeline, credential, progress, blockSlots, blockSize, timeProvider);
@@ -58,8 +58,8 @@ public sealed class ReleasePusher(
                 }
             });
 
-        Uri? manifestUrl = null;
-        if (failures.Count == 0)
+        Uri? manifestUrl = alreadyPublished && failures.Count == 0 ? manifestClient.Uri : null;
+        if (failures.Count == 0 && !alreadyPublished)
         {
             var manifest = new ReleaseManifest(
                 version,
@@ -88,7 +88,8 @@ public sealed class ReleasePusher(
     /// A published release is immutable: the same content is a no-op (every blob is skipped), different content is refused
     /// before a byte is sent — overwriting it would leave readers of the old manifest with blobs that no longer match.
     /// </summary>
-    private static async Task EnsureNotPublishedDifferentlyAsync(BlobClient manifestClient, ArtifactSet artifacts, string version, ResiliencePipeline pipeline, CancellationToken cancellationToken)
+    /// <returns>True when this exact release is already published (a re-run then sends nothing and leaves the manifest as it is).</returns>
+    private async Task<bool> EnsureNotPublishedDifferentlyAsync(BlobClient manifestClient, ArtifactSet artifacts, string version, ResiliencePipeline pipeline, CancellationToken cancellationToken)
     {
         ReleaseManifest? published;
         try
@@ -96,9 +97,14 @@ public sealed class ReleasePusher(
             var content = await RunAsync(pipeline, async ct => (await manifestClient.DownloadContentAsync(ct)).Value.Content, cancellationToken);
             published = ReleaseManifest.FromJson(content.ToString());
         }
-        catch (RequestFailedException exception) when (exception.Status == 404 && exception.ErrorCode != "ContainerNotFound")
+        catch (RequestFailedException exception) when (exception.Status == 404 && exception.ErrorCode == "ContainerNotFound")
         {
-            return;
+            throw new ReleaseTargetsException(
+                $"Container '{container.Name}' does not exist at {container.Uri}; create it, or pass --create-container=true so RefreshCredentials creates it.", exception);
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            return false;
         }
 
         var local = artifacts.Artifacts.Select(a => (a.RelativePath, Convert.ToBase64String(a.Md5))).Order().ToList();
@@ -108,6 +114,8 @@ public sealed class ReleasePusher(
             throw new ReleaseTargetsException(
                 $"Release '{version}' is already published with different artifacts ({manifestClient.Uri}). Published releases are immutable: bump --release-version, or delete that release first.");
         }
+
+        return true;
     }
 
     private static async Task<T> RunAsync<T>(ResiliencePipeline pipeline, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken) =>

@@ -81,9 +81,19 @@ public sealed class ResumableBlobUploader(
         progress.AddDone(plan.Blocks.Where(b => !missing.Contains(b)).Sum(b => (long)b.Length));
 
         long sent = 0;
+        // The first block that fails for good stops its siblings: a missing permission must not be tried once per block.
+        using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await Task.WhenAll(missing.Select(async block =>
         {
-            Interlocked.Add(ref sent, await StageBlockAsync(client, file, block, retries, cancellationToken));
+            try
+            {
+                Interlocked.Add(ref sent, await StageBlockAsync(client, file, block, retries, failFast.Token));
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                await failFast.CancelAsync();
+                throw;
+            }
         }));
         return (reused, sent);
     }

@@ -127,7 +127,7 @@ public sealed class ReleaseParametersTests : IDisposable
     [Theory]
     [InlineData("90s", 90)]
     [InlineData("15m", 900)]
-    [InlineData("2h", 7200)]
+    [InlineData("0.5h", 1800)]
     [InlineData("00:00:30", 30)]
     public void Resolve_Durations_AcceptShortAndTimeSpanForms(string text, int seconds)
     {

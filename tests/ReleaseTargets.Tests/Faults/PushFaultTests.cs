@@ -122,7 +122,7 @@ public sealed class PushFaultTests(AzuriteFixture azurite)
 
         var report = await h.PushAsync();
 
-        Assert.Equal(2, h.Proxy.Count(r => r.Comp == "blocklist"));
+        Assert.Equal(2, h.Proxy.Count(r => r.Comp == "blocklist" && r.Method == "PUT"));
         Assert.Equal(1, report.Retries);
         await h.AssertCommittedBlocksEqualPlanAsync(Big);
         await h.AssertBlobMatchesSourceAsync(Big);
@@ -180,9 +180,11 @@ public sealed class PushFaultTests(AzuriteFixture azurite)
         await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes));
         h.Container = "missing-" + Guid.NewGuid().ToString("N")[..8];
 
-        var error = await Assert.ThrowsAsync<PushFailedException>(() => h.PushAsync(h.Options(o => o.CreateContainer = false)));
+        var error = await Assert.ThrowsAsync<ReleaseTargetsException>(() => h.PushAsync(h.Options(o => o.CreateContainer = false)));
 
-        Assert.Contains($"container '{h.Container}' does not exist; create it, or pass --create-container=true", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"Container '{h.Container}' does not exist at ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("pass --create-container=true", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(h.Proxy.Requests, r => r.Method == "PUT");
     }
 
     [Fact]
