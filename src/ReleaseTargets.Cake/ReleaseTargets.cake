@@ -18,7 +18,8 @@ ReleaseTargets.ReleaseRun UseReleaseTargets(Action<ReleaseTargets.Cake.ReleaseTa
 
     Setup(context =>
     {
-        if (!HasArgument("exclusive") && context.TasksToExecute.Any(t => string.Equals(t.Name, settings.DependsOn, StringComparison.OrdinalIgnoreCase)))
+        // With --exclusive Cake still lists the dependencies but runs only the target.
+        if (!Settings.Exclusive && context.TasksToExecute.Any(t => string.Equals(t.Name, settings.DependsOn, StringComparison.OrdinalIgnoreCase)))
         {
             run.BeginBuild();
         }
