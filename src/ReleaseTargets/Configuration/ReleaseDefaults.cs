@@ -13,7 +13,6 @@ public static class ReleaseDefaults
     public const int MaxRetries = 6;
     public const int MaxCredentialRenewals = 3;
     public const int HistoryLength = 20;
-    public const double SafetyFactor = 1.5;
 
     public static readonly TimeSpan RetryBaseDelay = TimeSpan.FromSeconds(0.8);
     public static readonly TimeSpan RetryMaxDelay = TimeSpan.FromSeconds(30);
