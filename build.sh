@@ -4,6 +4,8 @@ set -eo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# Plain text when not on a terminal (CI logs, pipes): Cake honours NO_COLOR.
+if [[ ! -t 1 ]]; then export NO_COLOR=1; fi
 
 # NUKE habit: the first bare argument is the target; everything else passes through as parameters.
 TARGET=""

@@ -35,12 +35,29 @@ Task("Test")
     .Description("Runs the whole test suite (unit, real Azurite, fault proxy, end-to-end).")
     .Does(() =>
 {
-    DotNetTest("../ReleaseTargets.sln", new DotNetTestSettings
+    var results = MakeAbsolute(Directory("../.nuke/temp/test-results"));
+    CleanDirectory(results);
+    try
     {
-        Configuration = configuration,
-        NoLogo = true,
-        Loggers = { "console;verbosity=normal" },
-    });
+        DotNetTest("../ReleaseTargets.sln", new DotNetTestSettings
+        {
+            Configuration = configuration,
+            NoLogo = true,
+            ResultsDirectory = results,
+            Loggers = { "console;verbosity=normal", "trx;LogFileName=results.trx" },
+        });
+    }
+    finally
+    {
+        // One plain closing line for CI and humans: "N passed, N failed, N skipped".
+        var trx = results.CombineWithFilePath("results.trx").FullPath;
+        if (System.IO.File.Exists(trx))
+        {
+            var counters = System.Xml.Linq.XDocument.Load(trx).Descendants().First(e => e.Name.LocalName == "Counters");
+            int Count(string name) => int.Parse(counters.Attribute(name)?.Value ?? "0");
+            Information($"{Count("passed")} passed, {Count("failed")} failed, {Count("notExecuted")} skipped");
+        }
+    }
 });
 
 RunReleaseTarget("Push");

@@ -60,6 +60,9 @@ public sealed class ReleaseRun : IAsyncDisposable
     /// <summary>The window of the SAS the push runs on, once minted.</summary>
     public SasWindow? SasWindow => _sas?.Current.Window;
 
+    /// <summary>The SAS in use (tests prove it never reaches a log or report).</summary>
+    internal string? CurrentSasToken => _sas?.Current.Token;
+
     /// <summary>Starts timing the Build stage (everything the build does before RefreshCredentials).</summary>
     public void BeginBuild() => _build ??= _clock.Begin(ReleaseStages.Build);
 

@@ -28,8 +28,10 @@ public static class PushResiliencePipeline
         IPushCredential credential,
         Action<PushRetryEvent> onRetry)
     {
-        return new ResiliencePipelineBuilder { TimeProvider = timeProvider }
-            .AddRetry(new RetryStrategyOptions
+        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
+        if (credential is not NoRenewal)
+        {
+            builder.AddRetry(new RetryStrategyOptions
             {
                 Name = "CredentialRenewal",
                 MaxRetryAttempts = Math.Max(1, options.MaxCredentialRenewals),
@@ -45,7 +47,10 @@ public static class PushResiliencePipeline
                     onRetry(new PushRetryEvent(args.Outcome.Exception!, args.AttemptNumber + 1, TimeSpan.Zero, IsCredentialRenewal: true));
                     await credential.RenewAfterRejectionAsync(args.Context.Properties.GetValue(CredentialGeneration, -1), args.Context.CancellationToken);
                 },
-            })
+            });
+        }
+
+        return builder
             .AddRetry(new RetryStrategyOptions
             {
                 Name = "Transient",

@@ -85,4 +85,23 @@ public sealed class SasRenewalTests(AzuriteFixture azurite)
         Assert.False(await h.ExistsAsync($"{h.Version}/{Big}"));
         await h.AssertManifestAbsentAsync();
     }
+
+    [Fact]
+    public async Task Push_WithRenewals_NoSasSignatureOrTokenReachesTheLogOrTheReports()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes));
+        h.Proxy.AddRule(FaultMatch.PutBlock, FaultAction.Status(403, "AuthenticationFailed"), FaultSelection.Nth(2));
+
+        await h.PushAsync(h.Options(o => { o.SasLifetime = TimeSpan.FromSeconds(3); o.Concurrency = 1; }));
+
+        var token = h.LastRun!.CurrentSasToken!;
+        var signature = System.Web.HttpUtility.ParseQueryString(token)["sig"]!;
+        var written = string.Join("\n", h.Log.Text, await File.ReadAllTextAsync(Path.Combine(h.ArtifactsDirectory, PushReportWriter.JsonFileName)));
+        Assert.True(signature.Length > 20);
+        Assert.Contains("SAS renewed", written, StringComparison.Ordinal);
+        Assert.DoesNotContain(signature, written, StringComparison.Ordinal);
+        Assert.DoesNotContain(Uri.EscapeDataString(signature), written, StringComparison.Ordinal);
+        Assert.DoesNotContain("sig=", written, StringComparison.Ordinal);
+        Assert.DoesNotContain("eyJ", written, StringComparison.Ordinal);
+    }
 }

@@ -3,7 +3,7 @@ using ReleaseTargets.Diagnostics;
 
 namespace ReleaseTargets.Tests.Infrastructure;
 
-/// <summary>Keeps every line written, after redaction, so tests can assert on what a user would see.</summary>
+/// <summary>Keeps every line exactly as written (no redaction of its own), so tests can prove nothing secret reached the sink.</summary>
 public sealed class CapturingLog : IReleaseLog
 {
     private readonly ConcurrentQueue<(ReleaseLogLevel Level, string Message)> _lines = new();
@@ -12,5 +12,5 @@ public sealed class CapturingLog : IReleaseLog
 
     public string Text => string.Join(Environment.NewLine, _lines.Select(l => l.Message));
 
-    public void Write(ReleaseLogLevel level, string message) => _lines.Enqueue((level, Redactor.Redact(message)));
+    public void Write(ReleaseLogLevel level, string message) => _lines.Enqueue((level, message));
 }
