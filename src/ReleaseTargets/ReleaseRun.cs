@@ -168,7 +168,6 @@ public sealed class ReleaseRun : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _sas?.Dispose();
-        _sas = null;
         if (_emulator is not null)
         {
             await _emulator.DisposeAsync();
