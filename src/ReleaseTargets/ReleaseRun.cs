@@ -30,6 +30,7 @@ public sealed class ReleaseRun : IAsyncDisposable
     private PushForecast? _forecast;
     private RenewableSasCredential? _sas;
     private UserDelegationSasIssuer? _issuer;
+    private BlobStageHistoryStore? _sharedHistory;
     private bool _completed;
 
     /// <param name="options">Resolved parameters.</param>
@@ -85,6 +86,16 @@ public sealed class ReleaseRun : IAsyncDisposable
         if (Options.CreateContainer)
         {
             await control.ExecuteAsync(async ct => await tokenClient.GetBlobContainerClient(Options.Container).CreateIfNotExistsAsync(cancellationToken: ct), cancellationToken);
+        }
+
+        if (!_target.IsEmulator && _sharedHistory is null)
+        {
+            // Ephemeral CI agents start with no local history: share it through the account.
+            _sharedHistory = new BlobStageHistoryStore(tokenClient.GetBlobContainerClient(Options.Container).GetBlobClient(BlobStageHistoryStore.BlobName), Options.HistoryLength, _log, _timeProvider);
+            if (await _sharedHistory.LoadAsync(cancellationToken) is { } shared)
+            {
+                _history.Merge(shared);
+            }
         }
 
         _forecast = PushForecaster.Forecast(_history.For(ReleaseStages.Push), _artifacts.TotalBytes, _forecastOptions);
@@ -157,9 +168,14 @@ public sealed class ReleaseRun : IAsyncDisposable
         {
             _history.Save(HistoryPath);
         }
-        catch (IOException exception)
+        catch (ReleaseTargetsException exception)
         {
-            _log.Warning($"Could not save stage history to '{HistoryPath}' ({exception.Message}); the next forecast will not include this run.");
+            _log.Warning($"{exception.Message} The next forecast will not include this run.");
+        }
+
+        if (_sharedHistory is not null)
+        {
+            await _sharedHistory.SaveAsync(_history);
         }
 
         await DisposeAsync();

@@ -39,6 +39,9 @@ internal sealed class PushHarness : IAsyncDisposable
 
     public CapturingLog Log { get; private set; } = new();
 
+    /// <summary>Treat Azurite as a real account (shared history in the container) rather than the local emulator.</summary>
+    public bool AsRealAccount { get; set; }
+
     public ReleaseRun? LastRun { get; private set; }
 
     public static async Task<PushHarness> StartAsync(AzuriteFixture azurite, params (string Name, int Bytes)[] files)
@@ -78,7 +81,7 @@ internal sealed class PushHarness : IAsyncDisposable
     public async Task<PushReport> PushAsync(ReleaseOptions? options = null, CancellationToken cancellationToken = default)
     {
         Log = new CapturingLog();
-        var target = new StorageTarget(_azurite.Emulator.BlobServiceUri, _azurite.Emulator.CreateTokenCredential(), _azurite.Emulator.CreateTransport(), IsEmulator: true)
+        var target = new StorageTarget(_azurite.Emulator.BlobServiceUri, _azurite.Emulator.CreateTokenCredential(), _azurite.Emulator.CreateTransport(), IsEmulator: !AsRealAccount)
         {
             DataServiceUri = new Uri(Proxy.BaseUri, "/" + _azurite.Emulator.AccountName),
         };
