@@ -238,6 +238,40 @@ public sealed class PushFaultTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Push_CommitNamesAMissingBlock_RelistsRestagesAndCommits()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes));
+        h.Proxy.AddRule(FaultMatch.PutBlockList with { Method = "PUT" }, FaultAction.Status(400, "InvalidBlockList"), FaultSelection.Nth(1));
+
+        await h.PushAsync();
+
+        Assert.Equal(2, h.Proxy.Count(r => r.Comp == "blocklist" && r.Method == "PUT"));
+        Assert.Equal(2, h.Proxy.Count(r => r.Comp == "blocklist" && r.Method == "GET"));
+        Assert.Equal(5, h.PutBlocks);
+        await h.AssertCommittedBlocksEqualPlanAsync(Big);
+        await h.AssertBlobMatchesSourceAsync(Big);
+    }
+
+    [Fact]
+    public async Task Push_AllBlocksStagedCommitPending_BlobIsNotYetVisible()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes));
+        h.Proxy.AddRule(FaultMatch.PutBlockList with { Method = "PUT" }, FaultAction.Latency(TimeSpan.FromSeconds(3)));
+
+        var push = h.PushAsync();
+        await h.Proxy.WaitForRequestsAsync(3 + 5);
+        var visibleBeforeCommit = await h.ExistsAsync($"{h.Version}/{Big}");
+        var manifestBeforeCommit = await h.ExistsAsync(ReleaseManifest.BlobNameFor(h.Version));
+        await push;
+
+        Assert.Equal(5, h.Proxy.Count(r => r.Comp == "block" && r.ClientStatus == 201));
+        Assert.False(visibleBeforeCommit);
+        Assert.False(manifestBeforeCommit);
+        Assert.True(await h.ExistsAsync($"{h.Version}/{Big}"));
+        await h.AssertManifestCompleteAsync(Big);
+    }
+
+    [Fact]
     public async Task Push_FinishedReleaseRerun_SendsZeroBytes()
     {
         await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes), ("small.txt", 1000));
