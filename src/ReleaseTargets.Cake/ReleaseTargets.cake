@@ -18,6 +18,12 @@ ReleaseTargets.ReleaseRun UseReleaseTargets(Action<ReleaseTargets.Cake.ReleaseTa
 
     Setup(context =>
     {
+        // Node.js for the emulator, or the credential source's settings: fail before Build, not after it.
+        if (context.TasksToExecute.Any(t => t.Name == "RefreshCredentials" || t.Name == "Push"))
+        {
+            run.ValidatePrerequisites();
+        }
+
         // With --exclusive Cake still lists the dependencies but runs only the target.
         if (!Settings.Exclusive && context.TasksToExecute.Any(t => string.Equals(t.Name, settings.DependsOn, StringComparison.OrdinalIgnoreCase)))
         {

@@ -31,6 +31,7 @@ public sealed class ReleaseRun : IAsyncDisposable
     private RenewableSasCredential? _sas;
     private UserDelegationSasIssuer? _issuer;
     private BlobStageHistoryStore? _sharedHistory;
+    private Azure.Core.TokenCredential? _tokenCredential;
     private bool _completed;
 
     /// <param name="options">Resolved parameters.</param>
@@ -64,6 +65,27 @@ public sealed class ReleaseRun : IAsyncDisposable
     /// <summary>The SAS in use (tests prove it never reaches a log or report).</summary>
     internal string? CurrentSasToken => _sas?.Current.Token;
 
+    /// <summary>
+    /// Checks what RefreshCredentials will need — Node.js for the local emulator, or the chosen credential source's
+    /// settings — so a missing piece fails before the Build stage, not after it. Mints nothing.
+    /// </summary>
+    public void ValidatePrerequisites()
+    {
+        if (_target is not null)
+        {
+            return;
+        }
+
+        if (Options.StorageUrl is null)
+        {
+            AzuriteEmulator.EnsurePrerequisites();
+        }
+        else
+        {
+            _tokenCredential ??= TokenCredentialFactory.Create(Options.Credential, environment: name => _environment.GetValueOrDefault(name));
+        }
+    }
+
     /// <summary>Starts timing the Build stage (everything the build does before RefreshCredentials).</summary>
     public void BeginBuild() => _build ??= _clock.Begin(ReleaseStages.Build);
 
@@ -83,9 +105,17 @@ public sealed class ReleaseRun : IAsyncDisposable
         var options = _target.CreateClientOptions(Options.PerTryTimeout);
         var tokenClient = new BlobServiceClient(_target.ServiceUri, _target.TokenCredential, options);
         var control = PushResiliencePipeline.Create(PushRetryOptions.From(Options), _timeProvider, NoRenewal.Instance, _ => { });
-        if (Options.CreateContainer)
+        try
         {
-            await control.ExecuteAsync(async ct => await tokenClient.GetBlobContainerClient(Options.Container).CreateIfNotExistsAsync(cancellationToken: ct), cancellationToken);
+            if (Options.CreateContainer)
+            {
+                await control.ExecuteAsync(async ct => await tokenClient.GetBlobContainerClient(Options.Container).CreateIfNotExistsAsync(cancellationToken: ct), cancellationToken);
+            }
+        }
+        catch (Azure.Identity.AuthenticationFailedException exception)
+        {
+            // The first request that needs a token: say which source was tried and what to set.
+            throw TokenCredentialFactory.DescribeFailure(Options.Credential, exception);
         }
 
         if (!_target.IsEmulator && _sharedHistory is null)
@@ -100,7 +130,15 @@ public sealed class ReleaseRun : IAsyncDisposable
 
         _forecast = PushForecaster.Forecast(_history.For(ReleaseStages.Push), _artifacts.TotalBytes, _forecastOptions);
         _issuer = new UserDelegationSasIssuer(tokenClient, Options.Container);
-        var issued = await control.ExecuteAsync(async ct => await IssueAsync(remainingWork: null, ct), cancellationToken);
+        IssuedSas issued;
+        try
+        {
+            issued = await control.ExecuteAsync(async ct => await IssueAsync(remainingWork: null, ct), cancellationToken);
+        }
+        catch (Azure.Identity.AuthenticationFailedException exception)
+        {
+            throw TokenCredentialFactory.DescribeFailure(Options.Credential, exception);
+        }
 
         _sas?.Dispose();
         _sas = new RenewableSasCredential(issued, IssueAsync, RemainingWork, _policy, !Options.DisableProactiveRenewal, _timeProvider, _log);
@@ -209,8 +247,8 @@ public sealed class ReleaseRun : IAsyncDisposable
     {
         if (Options.StorageUrl is { } url)
         {
-            var credential = TokenCredentialFactory.Create(Options.Credential, environment: name => _environment.GetValueOrDefault(name));
-            return new StorageTarget(url, credential, Transport: null, IsEmulator: false);
+            ValidatePrerequisites();
+            return new StorageTarget(url, _tokenCredential!, Transport: null, IsEmulator: false);
         }
 
         _emulator = await AzuriteEmulator.StartAsync(

@@ -85,6 +85,20 @@ public sealed partial class BuildScriptTests
     }
 
     [Fact]
+    public async Task GitHubCredentialWithoutItsVariables_FailsBeforeBuildNamingThem()
+    {
+        using var scratch = new ScratchRepository().WithRepositoryCopy();
+        var environment = new Dictionary<string, string> { ["ACTIONS_ID_TOKEN_REQUEST_URL"] = "", ["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] = "", ["AZURE_CLIENT_ID"] = "", ["AZURE_TENANT_ID"] = "" };
+
+        var (exitCode, output) = await scratch.RunAsync("bash", "build.sh Push --storage-url=https://example.blob.core.windows.net --credential=GitHubActions", environment);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Credential 'GitHubActions' needs ACTIONS_ID_TOKEN_REQUEST_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Stage Build", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(scratch.Root, "artifacts")));
+    }
+
+    [Fact]
     public async Task ConsumerBuild_ComposesTheModuleOntoItsOwnBuildTask()
     {
         using var scratch = new ScratchRepository();
