@@ -27,6 +27,8 @@ public sealed record Series(string Contender, double[] Seconds, double MedianSec
 
 /// <param name="RatioToBestPlain">ReleaseTargets' Push-stage MiB/s ÷ the faster plain SDK tuning's (target ≥ 0.95).</param>
 /// <param name="RatioIncludingRefresh">The same with RefreshCredentials (MD5 of the artifacts + SAS) added to ReleaseTargets' time.</param>
+/// <param name="ReleaseTargetsHighConcurrency">ReleaseTargets with Concurrency raised to the SDK's high tuning (a tuning data point).</param>
+/// <param name="PlainSdkWithChecks">Diagnostic: the plain SDK's high tuning plus ReleaseTargets' two HEADs per file (skip check, verify).</param>
 public sealed record CleanCase(
     string Payload,
     long PayloadBytes,
@@ -36,7 +38,9 @@ public sealed record CleanCase(
     Series PlainSdk,
     Series PlainSdkHighConcurrency,
     double RatioToBestPlain,
-    double RatioIncludingRefresh);
+    double RatioIncludingRefresh,
+    Series ReleaseTargetsHighConcurrency,
+    Series PlainSdkWithChecks);
 
 /// <param name="BytesSentRatio">Request body bytes the proxy received from the client ÷ payload (failed attempts included).</param>
 /// <param name="BytesForwardedRatio">Body bytes the proxy passed on to Azurite ÷ payload.</param>

@@ -14,8 +14,12 @@ internal sealed class PlainSdkContender(BenchmarkHost host, int maxWholeFileAtte
 {
     public static string Describe(int blockSizeMiB, int concurrency) => $"plain SDK {blockSizeMiB} MiB × {concurrency}";
 
+    /// <param name="withChecks">
+    /// Diagnostic variant: the same two extra round trips per file ReleaseTargets makes (Get Blob Properties before,
+    /// to skip an unchanged blob, and after, to verify length and MD5), to tell protocol cost from client overhead.
+    /// </param>
     public async Task<PlainSdkOutcome> UploadAsync(
-        IReadOnlyList<(string Path, string BlobName)> files, int blockSizeMiB, int concurrency, bool viaProxy, CancellationToken cancellationToken = default)
+        IReadOnlyList<(string Path, string BlobName)> files, int blockSizeMiB, int concurrency, bool viaProxy, CancellationToken cancellationToken = default, bool withChecks = false)
     {
         var container = host.CreatePlainContainer(viaProxy);
         var blockSize = blockSizeMiB * 1024 * 1024;
@@ -37,7 +41,18 @@ internal sealed class PlainSdkContender(BenchmarkHost host, int maxWholeFileAtte
                 {
                     try
                     {
-                        await container.GetBlobClient(file.BlobName).UploadAsync(file.Path, options, ct);
+                        var blob = container.GetBlobClient(file.BlobName);
+                        if (withChecks)
+                        {
+                            await ExistsAsync(blob, ct);
+                        }
+
+                        await blob.UploadAsync(file.Path, options, ct);
+                        if (withChecks)
+                        {
+                            await ExistsAsync(blob, ct);
+                        }
+
                         return;
                     }
                     catch (Exception exception) when (exception is RequestFailedException or AggregateException or IOException && !ct.IsCancellationRequested)
@@ -53,6 +68,17 @@ internal sealed class PlainSdkContender(BenchmarkHost host, int maxWholeFileAtte
                 }
             });
         return new PlainSdkOutcome(time.GetElapsedTime(started), extraAttempts, failedFiles);
+    }
+
+    private static async Task ExistsAsync(Azure.Storage.Blobs.BlobClient blob, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+        }
     }
 }
 

@@ -65,12 +65,18 @@ public static class ResultTable
             $"{best.MedianMiBPerSecond:0.0} MiB/s ({best.Contender.Replace("plain SDK ", "", StringComparison.Ordinal)}); {other.MedianMiBPerSecond:0.0} ({other.Contender.Replace("plain SDK ", "", StringComparison.Ordinal)})",
             $"{c.RatioToBestPlain:0.00}× (≥ 0.95×)",
             c.RatioToBestPlain >= 0.95));
+        s.AppendLine(Row(
+            "… tuning and diagnosis",
+            $"{c.ReleaseTargetsHighConcurrency.MedianMiBPerSecond:0.0} MiB/s at {c.ReleaseTargetsHighConcurrency.Contender.Replace("ReleaseTargets ", "", StringComparison.Ordinal)}",
+            $"{c.PlainSdkWithChecks.MedianMiBPerSecond:0.0} MiB/s with a HEAD before and after each file",
+            $"{c.ReleaseTargetsHighConcurrency.MedianMiBPerSecond / Math.Max(c.PlainSdk.MedianMiBPerSecond, c.PlainSdkHighConcurrency.MedianMiBPerSecond):0.00}× best plain",
+            met: null));
     }
 
     private static string Failures(FaultContender c) => c.Failures > 0 ? $", {c.Failures} runs FAILED" : "";
 
     private static string Join(double[] values, string format) => string.Join(", ", values.Select(v => v.ToString(format, CultureInfo.InvariantCulture)));
 
-    private static string Row(string what, string releaseTargets, string plain, string result, bool met) =>
-        $"| {what} | {releaseTargets} | {plain} | {result} | {(met ? "yes" : "**no**")} |";
+    private static string Row(string what, string releaseTargets, string plain, string result, bool? met) =>
+        $"| {what} | {releaseTargets} | {plain} | {result} | {met switch { true => "yes", false => "**no**", null => "–" }} |";
 }

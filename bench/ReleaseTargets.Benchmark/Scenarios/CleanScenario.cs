@@ -9,6 +9,8 @@ internal sealed class CleanScenario(BenchmarkSettings settings, ReleaseTargetsCo
         var rtRefresh = new List<double>();
         var sdk = new List<double>();
         var sdkHigh = new List<double>();
+        var rtHigh = new List<double>();
+        var sdkChecks = new List<double>();
         var contenders = new Func<int, Task>[]
         {
             async rep =>
@@ -32,6 +34,19 @@ internal sealed class CleanScenario(BenchmarkSettings settings, ReleaseTargetsCo
                 sdkHigh.Add(outcome.Duration.TotalSeconds);
                 Print(rep, PlainSdkContender.Describe(settings.BlockSizeMiB, settings.HighConcurrency), outcome.Duration, payload, "");
             },
+            async rep =>
+            {
+                var outcome = await releaseTargets.PushAsync(payload.Directory, $"clean-{name}-{rep}-rt-high", settings.BlockSizeMiB, settings.HighConcurrency, viaProxy: false);
+                rtHigh.Add(outcome.Push.TotalSeconds);
+                Print(rep, releaseTargets.Describe(settings.BlockSizeMiB, settings.HighConcurrency), outcome.Push, payload, "(tuning, not the target's contender)");
+            },
+            async rep =>
+            {
+                var outcome = await plain.UploadAsync(payload.BlobsUnder($"clean-{name}-{rep}-sdk-checks"), settings.BlockSizeMiB, settings.HighConcurrency, viaProxy: false, withChecks: true);
+                EnsureComplete(outcome);
+                sdkChecks.Add(outcome.Duration.TotalSeconds);
+                Print(rep, PlainSdkContender.Describe(settings.BlockSizeMiB, settings.HighConcurrency) + " +HEADs", outcome.Duration, payload, "(diagnostic: + HEAD before and after each file)");
+            },
         };
 
         for (var rep = 0; rep < repetitions; rep++)
@@ -49,7 +64,9 @@ internal sealed class CleanScenario(BenchmarkSettings settings, ReleaseTargetsCo
         var best = Math.Max(sdkSeries.MedianMiBPerSecond, sdkHighSeries.MedianMiBPerSecond);
         var withRefresh = payload.MiB / Stats.Median(rt.Zip(rtRefresh, (p, r) => p + r).ToArray());
         return new CleanCase(name, payload.TotalBytes, payload.Files.Count, rtSeries, [.. rtRefresh], sdkSeries, sdkHighSeries,
-            rtSeries.MedianMiBPerSecond / best, withRefresh / best);
+            rtSeries.MedianMiBPerSecond / best, withRefresh / best,
+            Series.Of(releaseTargets.Describe(settings.BlockSizeMiB, settings.HighConcurrency), rtHigh, payload.MiB),
+            Series.Of(PlainSdkContender.Describe(settings.BlockSizeMiB, settings.HighConcurrency) + " + HEAD before/after each file", sdkChecks, payload.MiB));
     }
 
     private static void EnsureComplete(PlainSdkOutcome outcome)
