@@ -29,6 +29,15 @@ public static class BenchmarkRunner
             var large = await Payload.CreateAsync(Path.Combine(host.Root, "large"), "large", 1, settings.LargeFileBytes, settings.Seed + 1);
             var many = await Payload.CreateAsync(Path.Combine(host.Root, "many"), "small", settings.SmallFileCount, settings.SmallFileBytes, settings.Seed + 2);
 
+            // Untimed: JIT and connection set-up of both contenders' paths (single-shot and staged) before any sample.
+            output.WriteLine("Warming up both contenders (untimed) ...");
+            var warmup = await Payload.CreateAsync(Path.Combine(host.Root, "warmup"), "warmup", 3, (settings.BlockSizeMiB * 1024L * 1024 * 2) + 1, settings.Seed);
+            await File.WriteAllBytesAsync(Path.Combine(warmup.Directory, "single.bin"), new byte[4096]);
+            await releaseTargets.PushAsync(warmup.Directory, "warmup-rt", settings.BlockSizeMiB, settings.Concurrency, viaProxy: false);
+            await plain.UploadAsync(warmup.BlobsUnder("warmup-sdk"), settings.BlockSizeMiB, settings.Concurrency, viaProxy: false, withChecks: true);
+            await releaseTargets.PushAsync(warmup.Directory, "warmup-rt-proxy", settings.BlockSizeMiB, settings.Concurrency, viaProxy: true);
+            await plain.UploadAsync(warmup.BlobsUnder("warmup-sdk-proxy"), settings.BlockSizeMiB, settings.Concurrency, viaProxy: true);
+
             output.WriteLine("[5] RefreshCredentials latency");
             var credentials = await new CredentialScenario(settings, host, log, output).RunAsync();
 
