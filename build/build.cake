@@ -83,11 +83,7 @@ Task("Benchmark")
         }
     }
 
-    DotNetRun("../bench/ReleaseTargets.Benchmark/ReleaseTargets.Benchmark.csproj", arguments, new DotNetRunSettings
-    {
-        Configuration = "Release",
-        NoLogo = true,
-    });
+    DotNetRun("../bench/ReleaseTargets.Benchmark/ReleaseTargets.Benchmark.csproj", arguments, new DotNetRunSettings { Configuration = "Release" });
 });
 
 RunReleaseTarget("Push");
