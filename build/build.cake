@@ -12,6 +12,11 @@ var release = UseReleaseTargets(settings =>
     settings.ReleaseVersion = $"0.1.0-local.{DateTime.UtcNow:yyyyMMddHHmmss}";
     settings.ArtifactsDirectory = "artifacts";
     settings.BuildArguments.Add("configuration");
+    // Passed through to the Benchmark task's program, not ReleaseTargets parameters.
+    foreach (var name in new[] { "smoke", "repetitions", "output", "azurite-install-directory" })
+    {
+        settings.BuildArguments.Add(name);
+    }
 });
 
 Task("Build")
@@ -58,6 +63,27 @@ Task("Test")
             Information($"{Count("passed")} passed, {Count("failed")} failed, {Count("notExecuted")} skipped");
         }
     }
+});
+
+Task("Benchmark")
+    .Description("Pushes side by side with the plain Azure SDK on a local Azurite (issue 5); --smoke for a quick check, --repetitions=N, --output=PATH.")
+    .Does(() =>
+{
+    var arguments = new ProcessArgumentBuilder();
+    if (HasArgument("smoke"))
+    {
+        arguments.Append("--smoke");
+    }
+
+    foreach (var name in new[] { "repetitions", "output", "azurite-install-directory" })
+    {
+        if (HasArgument(name))
+        {
+            arguments.Append($"--{name}={Argument<string>(name)}");
+        }
+    }
+
+    DotNetRun("../bench/ReleaseTargets.Benchmark/ReleaseTargets.Benchmark.csproj", arguments, new DotNetRunSettings { Configuration = "Release" });
 });
 
 RunReleaseTarget("Push");

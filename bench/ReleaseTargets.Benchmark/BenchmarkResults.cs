@@ -1,0 +1,103 @@
+namespace ReleaseTargets.Benchmark;
+
+/// <summary>Everything one run measured; written as JSON. Every series keeps its raw samples next to its median.</summary>
+public sealed record BenchmarkResults(
+    string Mode,
+    DateTimeOffset Started,
+    double TotalSeconds,
+    IReadOnlyDictionary<string, string> Environment,
+    IReadOnlyDictionary<string, int> Repetitions,
+    CleanCase LargeFile,
+    CleanCase ManyFiles,
+    FaultResults Faults,
+    ResumeResults Resume,
+    MemoryResults Memory,
+    CredentialResults RefreshCredentials);
+
+/// <summary>Durations of one contender on one payload.</summary>
+public sealed record Series(string Contender, double[] Seconds, double MedianSeconds, double MedianMiBPerSecond)
+{
+    public static Series Of(string contender, IEnumerable<double> seconds, double payloadMiB)
+    {
+        var samples = seconds.ToArray();
+        var median = Stats.Median(samples);
+        return new Series(contender, samples, median, payloadMiB / median);
+    }
+}
+
+/// <param name="RatioToBestPlain">ReleaseTargets' Push-stage MiB/s ÷ the faster plain SDK tuning's (target ≥ 0.95).</param>
+/// <param name="RatioIncludingRefresh">The same with RefreshCredentials (MD5 of the artifacts + SAS) added to ReleaseTargets' time.</param>
+/// <param name="ReleaseTargetsHighConcurrency">ReleaseTargets with Concurrency raised to the SDK's high tuning (a tuning data point).</param>
+/// <param name="PlainSdkWithChecks">Diagnostic: the plain SDK's high tuning plus ReleaseTargets' two HEADs per file (skip check, verify).</param>
+public sealed record CleanCase(
+    string Payload,
+    long PayloadBytes,
+    int Files,
+    Series ReleaseTargets,
+    double[] ReleaseTargetsRefreshSeconds,
+    Series PlainSdk,
+    Series PlainSdkHighConcurrency,
+    double RatioToBestPlain,
+    double RatioIncludingRefresh,
+    Series ReleaseTargetsHighConcurrency,
+    Series PlainSdkWithChecks);
+
+/// <param name="BytesSentRatio">Request body bytes the proxy received from the client ÷ payload (failed attempts included).</param>
+/// <param name="BytesForwardedRatio">Body bytes the proxy passed on to Azurite ÷ payload.</param>
+/// <param name="FaultsInjected">Requests the proxy failed on purpose, per repetition.</param>
+/// <param name="Retries">ReleaseTargets: retries its report counted; plain SDK: extra whole-file attempts of the loop.</param>
+/// <param name="Failures">Repetitions that did not complete (plain SDK: a file failed all its whole-file attempts).</param>
+public sealed record FaultContender(
+    string Contender,
+    double[] CleanSeconds,
+    double[] FaultSeconds,
+    double[] BytesSentRatio,
+    double[] BytesForwardedRatio,
+    int[] FaultsInjected,
+    int[] Retries,
+    int Failures,
+    double MedianCleanSeconds,
+    double MedianFaultSeconds,
+    double TimeVsClean,
+    double MedianBytesSentRatio);
+
+/// <param name="CleanSeconds">The same payload through the same proxy without faults: the baseline of TimeVsClean.</param>
+public sealed record FaultResults(long PayloadBytes, double FaultRate, string Mix, FaultContender ReleaseTargets, FaultContender PlainSdk);
+
+/// <param name="StagedAtCancel">Share of the payload Azurite had accepted when the push was cancelled.</param>
+/// <param name="ResentRatio">Body bytes the re-run sent (proxy count) ÷ payload.</param>
+/// <param name="PlainSdkResentRatio">The plain SDK, cancelled at the same point and re-run once, for reference.</param>
+public sealed record ResumeResults(
+    long PayloadBytes,
+    double CancelAt,
+    double[] StagedAtCancel,
+    double[] ResentRatio,
+    double MedianResentRatio,
+    double[] ResumeSeconds,
+    double PlainSdkResentRatio);
+
+public sealed record MemoryCase(long FileBytes, long[] PeakWorkingSetBytes, long[] SampledPeakWorkingSetBytes, double[] PushSeconds, long MedianPeakWorkingSetBytes);
+
+/// <param name="Method">How the peak was taken.</param>
+/// <param name="PeakRatio">Large-file peak ÷ small-file peak (target within 1 ± 0.10).</param>
+public sealed record MemoryResults(string Method, int BlockSizeMiB, int Concurrency, MemoryCase Small, MemoryCase Large, double PeakRatio);
+
+/// <param name="FirstMilliseconds">The first sample (cold: JIT, first TLS handshake); the median excludes nothing.</param>
+public sealed record CredentialResults(double[] Milliseconds, double MedianMilliseconds, double FirstMilliseconds);
+
+internal static class Stats
+{
+    public static double Median(IReadOnlyCollection<double> values)
+    {
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = values.Order().ToArray();
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    public static long Median(IReadOnlyCollection<long> values) => (long)Median(values.Select(v => (double)v).ToArray());
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+
+namespace ReleaseTargets.Benchmark;
+
+/// <summary>Sizes and repetitions of one benchmark run. <see cref="Full"/> stays under ~20 minutes on 2 cores; <see cref="Smoke"/> under 30 s.</summary>
+public sealed record BenchmarkSettings
+{
+    private const long MiB = 1024 * 1024;
+
+    public required string Mode { get; init; }
+
+    /// <summary>The one large file of the clean, fault and resume scenarios.</summary>
+    public required long LargeFileBytes { get; init; }
+
+    public required int SmallFileCount { get; init; }
+
+    public required long SmallFileBytes { get; init; }
+
+    /// <summary>Block size for both contenders (ReleaseTargets' BlockSizeMiB, the SDK's transfer size).</summary>
+    public required int BlockSizeMiB { get; init; }
+
+    /// <summary>ReleaseTargets' default concurrency, also the plain SDK's first tuning.</summary>
+    public int Concurrency { get; init; } = 8;
+
+    /// <summary>The plain SDK's second tuning (DESIGN.md measured 8 MiB × 16 as its best here).</summary>
+    public int HighConcurrency { get; init; } = 16;
+
+    public required int CleanRepetitions { get; init; }
+
+    public required int FaultRepetitions { get; init; }
+
+    public required int ResumeRepetitions { get; init; }
+
+    public required int MemoryRepetitions { get; init; }
+
+    public required int CredentialRepetitions { get; init; }
+
+    /// <summary>Share of Put Block requests that fail, split evenly between 503 ServerBusy, reset mid-body and 404.</summary>
+    public double FaultRate { get; init; } = 0.05;
+
+    /// <summary>Whole-file attempts the plain SDK's retry loop makes before giving up.</summary>
+    public int WholeFileAttempts { get; init; } = 10;
+
+    /// <summary>The push is cancelled once this share of the payload is staged.</summary>
+    public double ResumeCancelAt { get; init; } = 0.5;
+
+    public required long MemorySmallBytes { get; init; }
+
+    public required long MemoryLargeBytes { get; init; }
+
+    public required string OutputPath { get; init; }
+
+    public required string AzuriteInstallDirectory { get; init; }
+
+    public int Seed { get; init; } = 20261122;
+
+    public static BenchmarkSettings Full(string output, string install) => new()
+    {
+        Mode = "full",
+        LargeFileBytes = 512 * MiB,
+        SmallFileCount = 200,
+        SmallFileBytes = 1 * MiB,
+        BlockSizeMiB = 8,
+        CleanRepetitions = 5,
+        FaultRepetitions = 3,
+        ResumeRepetitions = 3,
+        MemoryRepetitions = 3,
+        CredentialRepetitions = 10,
+        MemorySmallBytes = 256 * MiB,
+        MemoryLargeBytes = 1024 * MiB,
+        OutputPath = output,
+        AzuriteInstallDirectory = install,
+    };
+
+    public static BenchmarkSettings Smoke(string output, string install) => new()
+    {
+        Mode = "smoke",
+        LargeFileBytes = 24 * MiB,
+        SmallFileCount = 10,
+        SmallFileBytes = 256 * 1024,
+        BlockSizeMiB = 1,
+        Concurrency = 4,
+        HighConcurrency = 8,
+        CleanRepetitions = 1,
+        FaultRepetitions = 1,
+        ResumeRepetitions = 1,
+        MemoryRepetitions = 1,
+        CredentialRepetitions = 3,
+        FaultRate = 0.15,
+        MemorySmallBytes = 4 * MiB,
+        MemoryLargeBytes = 16 * MiB,
+        OutputPath = output,
+        AzuriteInstallDirectory = install,
+    };
+
+    /// <summary>
+    /// <c>--smoke</c>, <c>--output=PATH</c>, <c>--azurite-install-directory=PATH</c>, <c>--repetitions=N</c> (overrides every
+    /// scenario's count except RefreshCredentials'). Unknown arguments fail with the list of known ones.
+    /// </summary>
+    public static BenchmarkSettings Parse(IReadOnlyList<string> args, string repositoryRoot)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var arg in args)
+        {
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Unexpected argument '{arg}'. Use --smoke, --output=PATH, --azurite-install-directory=PATH, --repetitions=N.");
+            }
+
+            var parts = arg[2..].Split('=', 2);
+            values[parts[0]] = parts.Length == 2 ? parts[1] : null;
+        }
+
+        string[] known = ["smoke", "output", "azurite-install-directory", "repetitions"];
+        var unknown = values.Keys.Where(k => !known.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"Unknown option(s) {string.Join(", ", unknown.Select(u => $"'--{u}'"))}. Known: {string.Join(", ", known.Select(k => "--" + k))}.");
+        }
+
+        var output = Path.GetFullPath(values.GetValueOrDefault("output") ?? Path.Combine(repositoryRoot, ".nuke", "temp", "benchmark", "results.json"));
+        var install = Path.GetFullPath(values.GetValueOrDefault("azurite-install-directory") ?? Path.Combine(repositoryRoot, ".nuke", "temp", "azurite", "package"));
+        var settings = values.ContainsKey("smoke") ? Smoke(output, install) : Full(output, install);
+        if (values.GetValueOrDefault("repetitions") is { } text)
+        {
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
+            {
+                throw new ArgumentException($"--repetitions '{text}' must be a positive whole number.");
+            }
+
+            settings = settings with { CleanRepetitions = n, FaultRepetitions = n, ResumeRepetitions = n, MemoryRepetitions = n };
+        }
+
+        return settings;
+    }
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using ReleaseTargets.Emulator;
+
+namespace ReleaseTargets.Benchmark;
+
+/// <summary>
+/// Runs in a child process of its own: starts its own Azurite (another process, so not counted), pushes one artifacts
+/// folder with ReleaseTargets, and prints one JSON line: the process's lifetime peak working set (VmHWM) and the
+/// highest working set sampled every 20 ms during RefreshCredentials + Push.
+/// </summary>
+internal static class MemoryChild
+{
+    public const string Verb = "--memory-child";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var (artifacts, install, state) = (args[1], args[2], args[3]);
+        var blockSizeMiB = int.Parse(args[4], CultureInfo.InvariantCulture);
+        var concurrency = int.Parse(args[5], CultureInfo.InvariantCulture);
+        var log = new QuietLog(Console.Error);
+        var time = TimeProvider.System;
+        await using var emulator = await AzuriteEmulator.StartAsync(new AzuriteOptions { StateDirectory = Path.Combine(state, "azurite"), InstallDirectory = install }, log, time);
+        var target = new StorageTarget(emulator.BlobServiceUri, emulator.CreateTokenCredential(), emulator.CreateTransport(), IsEmulator: true);
+        var options = new Configuration.ReleaseOptions
+        {
+            ReleaseVersion = "memory",
+            Container = BenchmarkHost.Container,
+            ArtifactsDirectory = artifacts,
+            StateDirectory = Path.Combine(state, "release-state"),
+            BlockSizeMiB = blockSizeMiB,
+            Concurrency = concurrency,
+            ProgressInterval = TimeSpan.Zero,
+        };
+
+        using var process = Process.GetCurrentProcess();
+        long sampled = 0;
+        using var stop = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                process.Refresh();
+                sampled = Math.Max(sampled, process.WorkingSet64);
+                await Task.Delay(TimeSpan.FromMilliseconds(20), time);
+            }
+        });
+
+        var run = new ReleaseRun(options, log, time, new Dictionary<string, string>(), target);
+        var started = time.GetTimestamp();
+        await run.RefreshCredentialsAsync();
+        var pushStarted = time.GetTimestamp();
+        await run.PushAsync();
+        var push = time.GetElapsedTime(pushStarted);
+        await run.CompleteAsync(succeeded: true);
+        await stop.CancelAsync();
+        await sampler;
+        process.Refresh();
+        Console.WriteLine(JsonSerializer.Serialize(new MemorySample(process.PeakWorkingSet64, sampled, push.TotalSeconds, time.GetElapsedTime(started).TotalSeconds)));
+        return 0;
+    }
+
+    /// <summary>Starts this program again in child mode and reads its JSON line.</summary>
+    public static async Task<MemorySample> MeasureAsync(string artifacts, string install, string state, int blockSizeMiB, int concurrency)
+    {
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("No process path to start the memory child from.");
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(MemoryChild).Assembly.Location);
+        }
+
+        foreach (var arg in new[] { Verb, artifacts, install, state, blockSizeMiB.ToString(CultureInfo.InvariantCulture), concurrency.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var child = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{self}'.");
+        var stdout = child.StandardOutput.ReadToEndAsync();
+        var stderr = child.StandardError.ReadToEndAsync();
+        await child.WaitForExitAsync();
+        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (child.ExitCode != 0 || lines.Length == 0)
+        {
+            throw new InvalidOperationException($"The memory child exited with {child.ExitCode}: {await stderr}");
+        }
+
+        return JsonSerializer.Deserialize<MemorySample>(lines[^1]) ?? throw new InvalidOperationException("The memory child printed no result.");
+    }
+}
+
+public sealed record MemorySample(long PeakWorkingSetBytes, long SampledPeakWorkingSetBytes, double PushSeconds, double TotalSeconds);

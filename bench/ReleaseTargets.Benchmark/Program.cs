@@ -1,0 +1,21 @@
+using ReleaseTargets.Benchmark;
+
+// Child mode: one memory measurement in a fresh process, so the peak working set belongs to that push alone.
+if (args.Length > 0 && args[0] == MemoryChild.Verb)
+{
+    return await MemoryChild.RunAsync(args);
+}
+
+BenchmarkSettings settings;
+try
+{
+    settings = BenchmarkSettings.Parse(args, RepositoryRoot.Find());
+}
+catch (ArgumentException exception)
+{
+    await Console.Error.WriteLineAsync(exception.Message);
+    return 2;
+}
+
+var results = await BenchmarkRunner.RunAsync(settings, Console.Out);
+return results is null ? 1 : 0;

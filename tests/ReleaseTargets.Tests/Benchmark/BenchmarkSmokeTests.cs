@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Text.Json;
+using ReleaseTargets.Tests.Infrastructure;
+
+namespace ReleaseTargets.Tests.Benchmark;
+
+/// <summary>
+/// Keeps the benchmark (bench/ReleaseTargets.Benchmark, issue 5) compiling and working: its --smoke mode runs every
+/// scenario at tiny sizes in its own process with its own Azurite and must write every section with positive numbers.
+/// It asserts no performance target: tiny sizes on a busy test machine say nothing about speed.
+/// </summary>
+[Collection("Benchmark")]
+public sealed class BenchmarkSmokeTests
+{
+    [Fact]
+    public async Task Smoke_RunsEveryScenario_WritesEverySectionWithPositiveNumbers()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "releasetargets-bench-smoke-" + Guid.NewGuid().ToString("N"), "results.json");
+        try
+        {
+            var (exitCode, log) = await RunSmokeAsync(output);
+            Assert.True(exitCode == 0, $"The benchmark exited with {exitCode}:\n{log}");
+
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(output));
+            var root = json.RootElement;
+            Assert.Equal("smoke", root.GetProperty("mode").GetString());
+            foreach (var clean in new[] { "largeFile", "manyFiles" })
+            {
+                AssertPositive(root, $"{clean}.releaseTargets.medianMiBPerSecond", $"{clean}.plainSdk.medianMiBPerSecond",
+                    $"{clean}.plainSdkHighConcurrency.medianMiBPerSecond", $"{clean}.ratioToBestPlain", $"{clean}.ratioIncludingRefresh");
+            }
+
+            AssertPositive(root,
+                "faults.payloadBytes", "faults.faultRate",
+                "faults.releaseTargets.medianCleanSeconds", "faults.releaseTargets.medianFaultSeconds", "faults.releaseTargets.medianBytesSentRatio", "faults.releaseTargets.timeVsClean",
+                "faults.plainSdk.medianCleanSeconds", "faults.plainSdk.medianFaultSeconds", "faults.plainSdk.medianBytesSentRatio", "faults.plainSdk.timeVsClean",
+                "resume.payloadBytes", "resume.medianResentRatio", "resume.plainSdkResentRatio",
+                "memory.small.medianPeakWorkingSetBytes", "memory.large.medianPeakWorkingSetBytes", "memory.peakRatio",
+                "refreshCredentials.medianMilliseconds");
+            Assert.True(File.Exists(Path.ChangeExtension(output, ".md")), "The Markdown table was not written next to the JSON.");
+        }
+        finally
+        {
+            AzuriteFixture.DeleteDirectory(Path.GetDirectoryName(output)!);
+        }
+    }
+
+    private static void AssertPositive(JsonElement root, params string[] paths)
+    {
+        foreach (var path in paths)
+        {
+            var element = path.Split('.').Aggregate(root, (e, name) => e.GetProperty(name));
+            Assert.True(element.ValueKind == JsonValueKind.Number && element.GetDouble() > 0, $"{path} is {element} in the benchmark JSON; expected a positive number.");
+        }
+    }
+
+    private static async Task<(int ExitCode, string Log)> RunSmokeAsync(string output)
+    {
+        // Built by the project reference (ReferenceOutputAssembly=false) in the test's own configuration.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        var dll = Path.Combine(RepositoryRoot.Path, "bench", "ReleaseTargets.Benchmark", "bin", configuration, "net10.0", "ReleaseTargets.Benchmark.dll");
+        Assert.True(File.Exists(dll), $"The benchmark was not built at '{dll}'.");
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { dll, "--smoke", $"--output={output}" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The benchmark's smoke mode ran past 3 minutes:\n{await stdout}\n{await stderr}");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
+
+[CollectionDefinition("Benchmark", DisableParallelization = true)]
+public sealed class BenchmarkCollection;
