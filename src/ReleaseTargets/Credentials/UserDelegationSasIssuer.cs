@@ -6,12 +6,13 @@ namespace ReleaseTargets.Credentials;
 
 /// <summary>
 /// Mints a container-scoped, HTTPS-only user-delegation SAS with only the permissions a push needs:
-/// create + write to stage and commit, read for resume (block list) and skip-unchanged (properties).
+/// create + write to stage and commit, read for resume (block list) and verification, list to find unchanged artifacts in one request.
 /// The user delegation key is requested for a window that covers the SAS, so the SAS never outlives its key.
 /// </summary>
 public sealed class UserDelegationSasIssuer(BlobServiceClient tokenClient, string containerName)
 {
-    public const BlobContainerSasPermissions Permissions = BlobContainerSasPermissions.Create | BlobContainerSasPermissions.Write | BlobContainerSasPermissions.Read;
+    public const BlobContainerSasPermissions Permissions =
+        BlobContainerSasPermissions.Create | BlobContainerSasPermissions.Write | BlobContainerSasPermissions.Read | BlobContainerSasPermissions.List;
 
     public async Task<IssuedSas> IssueAsync(SasWindow window, CancellationToken cancellationToken = default) =>
         await IssueAsync(window, Permissions, cancellationToken);

@@ -33,6 +33,7 @@ public sealed class ReleasePusher(
 
         var alreadyPublished = await EnsureNotPublishedDifferentlyAsync(manifestClient, artifacts, version, pipeline, cancellationToken);
 
+        var committed = await ListCommittedAsync(pipeline, artifacts.Prefix, cancellationToken);
         using var blockSlots = new SemaphoreSlim(concurrency);
         var uploader = new ResumableBlobUploader(container, pipeline, credential, progress, blockSlots, blockSize, timeProvider);
         var results = new ArtifactResult[artifacts.Artifacts.Count];
@@ -44,7 +45,7 @@ public sealed class ReleasePusher(
             {
                 try
                 {
-                    results[i] = await uploader.UploadAsync(artifacts.Artifacts[i], ct);
+                    results[i] = await uploader.UploadAsync(artifacts.Artifacts[i], committed.GetValueOrDefault(artifacts.Artifacts[i].BlobName), ct);
                 }
                 catch (ArtifactPushException failure)
                 {
@@ -116,6 +117,37 @@ public sealed class ReleasePusher(
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// One listing of the release prefix instead of a HEAD per artifact: what is already committed, with length and MD5,
+    /// so unchanged artifacts are skipped without a request each.
+    /// </summary>
+    private async Task<Dictionary<string, CommittedBlob>> ListCommittedAsync(ResiliencePipeline pipeline, string prefix, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ListAsync();
+        }
+        catch (RequestFailedException exception) when (StorageFaultClassifier.Classify(exception) == FaultKind.PermissionDenied)
+        {
+            throw new ReleaseTargetsException(
+                $"Listing release '{prefix}' in container '{container.Name}' was refused ({StorageFaultClassifier.Describe(exception)}): the SAS or identity lacks the List permission. Grant 'Storage Blob Data Contributor' on the container.", exception);
+        }
+
+        Task<Dictionary<string, CommittedBlob>> ListAsync() => RunAsync(pipeline, async ct =>
+        {
+            var found = new Dictionary<string, CommittedBlob>(StringComparer.Ordinal);
+            await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix + "/" }, ct))
+            {
+                if (item.Properties.ContentLength is { } length && item.Properties.ContentHash is { Length: > 0 } md5)
+                {
+                    found[item.Name] = new CommittedBlob(length, md5);
+                }
+            }
+
+            return found;
+        }, cancellationToken);
     }
 
     private static async Task<T> RunAsync<T>(ResiliencePipeline pipeline, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken) =>

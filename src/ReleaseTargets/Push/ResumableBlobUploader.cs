@@ -25,7 +25,11 @@ public sealed class ResumableBlobUploader(
     int blockSize,
     TimeProvider timeProvider)
 {
-    public async Task<ArtifactResult> UploadAsync(Artifact artifact, CancellationToken cancellationToken = default)
+    /// <param name="artifact">The hashed artifact.</param>
+    /// <param name="committed">What a listing of the release prefix found under this blob's name (null: nothing), so that the
+    /// skip check needs no request of its own.</param>
+    /// <param name="cancellationToken">Cancels the upload.</param>
+    public async Task<ArtifactResult> UploadAsync(Artifact artifact, CommittedBlob? committed, CancellationToken cancellationToken = default)
     {
         var started = timeProvider.GetTimestamp();
         var retries = new StrongBox<int>();
@@ -36,8 +40,7 @@ public sealed class ResumableBlobUploader(
             ArtifactOutcome.Uploaded, TimeSpan.Zero, 0, plan.Blocks.Count, 0, 0);
         try
         {
-            var existing = await GetPropertiesAsync(client, retries, cancellationToken);
-            if (IsSame(existing, artifact))
+            if (committed is not null && committed.Length == artifact.Length && committed.Md5.AsSpan().SequenceEqual(artifact.Md5))
             {
                 progress.AddDone(artifact.Length);
                 return result with { Outcome = ArtifactOutcome.Skipped, BlocksReused = plan.Blocks.Count, Duration = timeProvider.GetElapsedTime(started), Retries = retries.Value };
@@ -55,9 +58,9 @@ public sealed class ResumableBlobUploader(
             {
                 (reused, sentBefore) = await StageMissingAsync(client, file, plan, retries, cancellationToken);
                 await CommitAsync(client, file, plan, retries, cancellationToken);
+                await VerifyAsync(client, artifact, retries, cancellationToken);
             }
 
-            await VerifyAsync(client, artifact, retries, cancellationToken);
             return result with
             {
                 Outcome = reused > 0 ? ArtifactOutcome.Resumed : ArtifactOutcome.Uploaded,
@@ -149,13 +152,22 @@ public sealed class ResumableBlobUploader(
         try
         {
             await ReadExactlyAsync(file, buffer, block, cancellationToken);
-            await RunAsync(retries, isBlockStaging: true, async ct =>
+            var stored = await RunAsync(retries, isBlockStaging: true, async ct =>
             {
                 sent += block.Length;
                 progress.AddSent(block.Length);
                 using var content = new MemoryStream(buffer, 0, block.Length, writable: false);
-                await client.UploadAsync(content, SingleShot(artifact, block.Length), ct);
+                return (await client.UploadAsync(content, SingleShot(artifact, block.Length), ct)).Value;
             }, cancellationToken);
+
+            // Put Blob is atomic and answers with the MD5 the service computed over what it stored: that is the
+            // integrity check, no extra request needed.
+            if (stored.ContentHash is not { } hash || !hash.AsSpan().SequenceEqual(artifact.Md5))
+            {
+                throw new ReleaseTargetsException(
+                    $"Integrity check failed for '{artifact.BlobName}': storage computed MD5 '{(stored.ContentHash is { } h ? Convert.ToBase64String(h) : "none")}', expected '{Convert.ToBase64String(artifact.Md5)}'. Re-run the push.");
+            }
+
             progress.AddDone(block.Length);
             return sent;
         }

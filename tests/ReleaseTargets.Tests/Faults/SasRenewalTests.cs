@@ -73,7 +73,8 @@ public sealed class SasRenewalTests(AzuriteFixture azurite)
     {
         await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes));
         await h.Direct.CreateIfNotExistsAsync();
-        var sas = await azurite.CreateUserDelegationSasAsync(h.Container, BlobContainerSasPermissions.Read, DateTimeOffset.UtcNow.AddMinutes(30));
+        // Everything the push needs except write and create.
+        var sas = await azurite.CreateUserDelegationSasAsync(h.Container, BlobContainerSasPermissions.Read | BlobContainerSasPermissions.List, DateTimeOffset.UtcNow.AddMinutes(30));
         var container = azurite.CreateSasContainerClient(h.Container, new AzureSasCredential(sas));
         var pusher = new ReleasePusher(container, NoRenewal.Instance, new PushRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(10) }, PushHarness.BlockSize, 4, TimeSpan.Zero, TimeProvider.System, new CapturingLog());
         var artifacts = await ArtifactSet.Discover(h.ArtifactsDirectory, "**/*", h.Version).HashAsync();
