@@ -152,21 +152,21 @@ public sealed class ResumableBlobUploader(
         try
         {
             await ReadExactlyAsync(file, buffer, block, cancellationToken);
-            var stored = await RunAsync(retries, isBlockStaging: true, async ct =>
+            // The bytes about to be sent must be the bytes that were hashed (the file may have changed since). The service
+            // then checks them against the Content-MD5 the SDK sends (400 Md5Mismatch otherwise) and stores the file's
+            // MD5 as the blob's; Put Blob is atomic, so a 201 needs no follow-up HEAD.
+            if (!MD5.HashData(buffer.AsSpan(0, block.Length)).AsSpan().SequenceEqual(artifact.Md5))
+            {
+                throw new ReleaseTargetsException($"'{artifact.RelativePath}' changed after it was hashed; re-run the Build stage and the push.");
+            }
+
+            await RunAsync(retries, isBlockStaging: true, async ct =>
             {
                 sent += block.Length;
                 progress.AddSent(block.Length);
                 using var content = new MemoryStream(buffer, 0, block.Length, writable: false);
-                return (await client.UploadAsync(content, SingleShot(artifact, block.Length), ct)).Value;
+                await client.UploadAsync(content, SingleShot(artifact, block.Length), ct);
             }, cancellationToken);
-
-            // Put Blob is atomic and answers with the MD5 the service computed over what it stored: that is the
-            // integrity check, no extra request needed.
-            if (stored.ContentHash is not { } hash || !hash.AsSpan().SequenceEqual(artifact.Md5))
-            {
-                throw new ReleaseTargetsException(
-                    $"Integrity check failed for '{artifact.BlobName}': storage computed MD5 '{(stored.ContentHash is { } h ? Convert.ToBase64String(h) : "none")}', expected '{Convert.ToBase64String(artifact.Md5)}'. Re-run the push.");
-            }
 
             progress.AddDone(block.Length);
             return sent;
