@@ -203,7 +203,7 @@ public sealed class PushFaultTests(AzuriteFixture azurite)
         await interrupted;
         // What the service really holds is the truth, whatever the client saw of the request in flight; the proxy may
         // still complete a block the cancelled client abandoned, so read until the list stops changing.
-        var staged = await StableUncommittedAsync(h);
+        var staged = await h.StableUncommittedAsync(Big);
         Assert.InRange(staged.Count, 4, 10);
         h.Proxy.Reset();
 
@@ -218,24 +218,6 @@ public sealed class PushFaultTests(AzuriteFixture azurite)
         await h.AssertManifestCompleteAsync(Big);
     }
 
-    private static async Task<List<string>> StableUncommittedAsync(PushHarness h)
-    {
-        var client = h.Direct.GetBlockBlobClient($"{h.Version}/{Big}");
-        var previous = new List<string>();
-        for (var i = 0; i < 20; i++)
-        {
-            var current = (await client.GetBlockListAsync(BlockListTypes.Uncommitted)).Value.UncommittedBlocks.Select(b => b.Name).ToList();
-            if (i > 0 && current.SequenceEqual(previous))
-            {
-                return current;
-            }
-
-            previous = current;
-            await Task.Delay(500);
-        }
-
-        return previous;
-    }
 
     [Fact]
     public async Task Push_CommitNamesAMissingBlock_RelistsRestagesAndCommits()

@@ -39,6 +39,9 @@ internal sealed class PushHarness : IAsyncDisposable
 
     public CapturingLog Log { get; private set; } = new();
 
+    /// <summary>Environment variables the run sees (e.g. GITHUB_STEP_SUMMARY).</summary>
+    public Dictionary<string, string> Environment { get; } = new();
+
     /// <summary>Treat Azurite as a real account (shared history in the container) rather than the local emulator.</summary>
     public bool AsRealAccount { get; set; }
 
@@ -85,7 +88,7 @@ internal sealed class PushHarness : IAsyncDisposable
         {
             DataServiceUri = new Uri(Proxy.BaseUri, "/" + _azurite.Emulator.AccountName),
         };
-        var run = new ReleaseRun(options ?? Options(), Log, TimeProvider.System, new Dictionary<string, string>(), target);
+        var run = new ReleaseRun(options ?? Options(), Log, TimeProvider.System, Environment, target);
         LastRun = run;
         try
         {
@@ -123,6 +126,29 @@ internal sealed class PushHarness : IAsyncDisposable
         var list = (await Direct.GetBlockBlobClient($"{Version}/{name}").GetBlockListAsync(BlockListTypes.Committed)).Value;
         Assert.Equal(plan.BlockIds, list.CommittedBlocks.Select(b => b.Name));
         Assert.Equal(plan.Blocks.Select(b => (long)b.Length), list.CommittedBlocks.Select(b => b.SizeLong));
+    }
+
+    /// <summary>
+    /// The uncommitted blocks the service holds for an artifact, read until the list stops changing: after a client
+    /// gives up (cancelled, killed) the proxy may still complete a block it was forwarding.
+    /// </summary>
+    public async Task<List<string>> StableUncommittedAsync(string name)
+    {
+        var client = Direct.GetBlockBlobClient($"{Version}/{name}");
+        var previous = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            var current = (await client.GetBlockListAsync(BlockListTypes.Uncommitted)).Value.UncommittedBlocks.Select(b => b.Name).ToList();
+            if (i > 0 && current.SequenceEqual(previous))
+            {
+                return current;
+            }
+
+            previous = current;
+            await Task.Delay(500);
+        }
+
+        return previous;
     }
 
     public async Task<bool> ExistsAsync(string blobName) => (await Direct.GetBlobClient(blobName).ExistsAsync()).Value;

@@ -1,0 +1,52 @@
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Azure.Core.Pipeline;
+using ReleaseTargets;
+using ReleaseTargets.Configuration;
+using ReleaseTargets.Diagnostics;
+using ReleaseTargets.Emulator;
+
+// Usage: <azurite service uri> <data uri through the proxy> <azurite cert.pem> <artifacts dir> <version> <state dir>
+if (args.Length != 6)
+{
+    Console.Error.WriteLine("usage: ReleaseTargets.PushProcess <service-uri> <data-uri> <cert.pem> <artifacts> <version> <state>");
+    return 2;
+}
+
+var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(args[2])).RawData;
+var handler = new SocketsHttpHandler
+{
+    SslOptions = new SslClientAuthenticationOptions
+    {
+        RemoteCertificateValidationCallback = (_, presented, _, errors) =>
+            presented is not null
+            && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None
+            && CryptographicOperations.FixedTimeEquals(presented.GetRawCertData(), certificate),
+    },
+};
+var target = new StorageTarget(new Uri(args[0]), new EmulatorTokenCredential(TimeProvider.System, Guid.NewGuid()), new HttpClientTransport(handler), IsEmulator: true)
+{
+    DataServiceUri = new Uri(args[1]),
+};
+var options = new ReleaseOptions
+{
+    ArtifactsDirectory = args[3],
+    ReleaseVersion = args[4],
+    StateDirectory = args[5],
+    BlockSizeMiB = 1,
+    Concurrency = 1,
+    ProgressInterval = TimeSpan.Zero,
+};
+
+await using var run = new ReleaseRun(options, new ConsoleLog(), TimeProvider.System, new Dictionary<string, string>(), target);
+await run.RefreshCredentialsAsync();
+Console.WriteLine("pushing");
+await run.PushAsync();
+await run.CompleteAsync(succeeded: true);
+return 0;
+
+internal sealed class ConsoleLog : IReleaseLog
+{
+    public void Write(ReleaseLogLevel level, string message) => Console.WriteLine(message);
+}
