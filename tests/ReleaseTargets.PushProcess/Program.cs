@@ -1,5 +1,3 @@
-using System.Net.Security;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Azure.Core.Pipeline;
 using ReleaseTargets;
@@ -14,17 +12,7 @@ if (args.Length != 6)
     return 2;
 }
 
-var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(args[2])).RawData;
-var handler = new SocketsHttpHandler
-{
-    SslOptions = new SslClientAuthenticationOptions
-    {
-        RemoteCertificateValidationCallback = (_, presented, _, errors) =>
-            presented is not null
-            && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None
-            && CryptographicOperations.FixedTimeEquals(presented.GetRawCertData(), certificate),
-    },
-};
+var handler = PinnedCertificateHandler.Create(X509Certificate2.CreateFromPem(File.ReadAllText(args[2])).RawData);
 var target = new StorageTarget(new Uri(args[0]), new EmulatorTokenCredential(TimeProvider.System, Guid.NewGuid()), new HttpClientTransport(handler), IsEmulator: true)
 {
     DataServiceUri = new Uri(args[1]),

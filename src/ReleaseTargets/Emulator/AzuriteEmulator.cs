@@ -1,5 +1,3 @@
-using System.Net.Security;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Azure.Core;
 using Azure.Core.Pipeline;
@@ -103,20 +101,7 @@ public sealed class AzuriteEmulator : IAsyncDisposable
     /// A handler that accepts exactly <see cref="Certificate"/> (byte for byte) and nothing else. Chain errors are
     /// expected for a self-signed certificate and tolerated; name mismatches and any other certificate are not.
     /// </summary>
-    public HttpMessageHandler CreatePinnedHandler()
-    {
-        var expected = _certificateData;
-        return new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                    certificate is not null
-                    && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None
-                    && CryptographicOperations.FixedTimeEquals(certificate.GetRawCertData(), expected),
-            },
-        };
-    }
+    public HttpMessageHandler CreatePinnedHandler() => PinnedCertificateHandler.Create(_certificateData);
 
     /// <summary>An Azure SDK transport over <see cref="CreatePinnedHandler"/>; set it on the client options.</summary>
     public HttpPipelineTransport CreateTransport() => new HttpClientTransport(CreatePinnedHandler());

@@ -40,7 +40,7 @@ public sealed class ResumableBlobUploader(
             ArtifactOutcome.Uploaded, TimeSpan.Zero, 0, plan.Blocks.Count, 0, 0);
         try
         {
-            if (committed is not null && committed.Length == artifact.Length && committed.Md5.AsSpan().SequenceEqual(artifact.Md5))
+            if (IsSame(committed?.Length, committed?.Md5, artifact))
             {
                 progress.AddDone(artifact.Length);
                 return result with { Outcome = ArtifactOutcome.Skipped, BlocksReused = plan.Blocks.Count, Duration = timeProvider.GetElapsedTime(started), Retries = retries.Value };
@@ -181,7 +181,7 @@ public sealed class ResumableBlobUploader(
     private async Task VerifyAsync(BlockBlobClient client, Artifact artifact, StrongBox<int> retries, CancellationToken cancellationToken)
     {
         var committed = await GetPropertiesAsync(client, retries, cancellationToken);
-        if (!IsSame(committed, artifact))
+        if (!IsSame(committed?.ContentLength, committed?.ContentHash, artifact))
         {
             throw new ReleaseTargetsException(
                 $"Integrity check failed for '{artifact.BlobName}': storage holds {committed?.ContentLength ?? 0} bytes with MD5 " +
@@ -267,8 +267,8 @@ public sealed class ResumableBlobUploader(
         TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = StorageChecksumAlgorithm.MD5 },
     };
 
-    private static bool IsSame(BlobProperties? properties, Artifact artifact) =>
-        properties is not null && properties.ContentLength == artifact.Length && properties.ContentHash is { } hash && hash.AsSpan().SequenceEqual(artifact.Md5);
+    private static bool IsSame(long? length, byte[]? md5, Artifact artifact) =>
+        length == artifact.Length && md5 is not null && md5.AsSpan().SequenceEqual(artifact.Md5);
 
     private static BlobHttpHeaders Headers(Artifact artifact) => new() { ContentHash = artifact.Md5, ContentType = ContentTypes.For(artifact.RelativePath) };
 

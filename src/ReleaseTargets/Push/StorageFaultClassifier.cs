@@ -82,7 +82,9 @@ public static class StorageFaultClassifier
     /// <summary>Short description for logs and reports: "503 ServerBusy", "IOException".</summary>
     public static string Describe(Exception exception) => exception switch
     {
-        RequestFailedException failed => failed.ErrorCode is { Length: > 0 } code ? $"{failed.Status} {code}" : ((HttpStatusCode)failed.Status is var s && failed.Status > 0 ? $"{failed.Status} {s}" : "no response"),
+        RequestFailedException { ErrorCode: { Length: > 0 } code } failed => $"{failed.Status} {code}",
+        RequestFailedException { Status: > 0 } failed => $"{failed.Status} {(HttpStatusCode)failed.Status}",
+        RequestFailedException => "no response",
         AggregateException { InnerExceptions.Count: > 0 } aggregate => Describe(aggregate.InnerExceptions[^1]),
         TimeoutRejectedException => "per-try timeout",
         _ => exception.GetType().Name,

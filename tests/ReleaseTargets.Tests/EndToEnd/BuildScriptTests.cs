@@ -105,8 +105,7 @@ public sealed partial class BuildScriptTests
         ScratchRepository.Copy(Path.Combine(ScratchRepository.Source, "tests/ReleaseTargets.Tests/EndToEnd/consumer/build.cake"), Path.Combine(scratch.Root, "build.cake"));
         ScratchRepository.Copy(Path.Combine(ScratchRepository.Source, ".config"), Path.Combine(scratch.Root, ".config"));
         ScratchRepository.Copy(Path.Combine(ScratchRepository.Source, ".nuke/temp/module"), Path.Combine(scratch.Root, "tools/releasetargets"));
-        Directory.CreateDirectory(Path.Combine(scratch.Root, ".nuke/temp/azurite"));
-        Directory.CreateSymbolicLink(Path.Combine(scratch.Root, ".nuke/temp/azurite/package"), Path.Combine(ScratchRepository.Source, ".nuke/temp/azurite/package"));
+        scratch.ReuseInstalledAzurite();
 
         Assert.Equal(0, (await scratch.RunAsync("dotnet", "tool restore")).ExitCode);
         var (exitCode, output) = await scratch.RunAsync("dotnet", "cake build.cake --target=Push");

@@ -28,6 +28,12 @@ internal sealed class ScratchRepository : IDisposable
             Copy(Path.Combine(Source, entry), Path.Combine(Root, entry));
         }
 
+        return ReuseInstalledAzurite();
+    }
+
+    /// <summary>Links this repository's installed Azurite package into the scratch copy, sparing a ~1 minute npm ci.</summary>
+    public ScratchRepository ReuseInstalledAzurite()
+    {
         Directory.CreateDirectory(Path.Combine(Root, ".nuke/temp/azurite"));
         var package = Path.Combine(Source, ".nuke/temp/azurite/package");
         if (Directory.Exists(package))
