@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
+using ReleaseTargets.Push;
 
 namespace ReleaseTargets;
 
@@ -20,6 +21,7 @@ public sealed record StorageTarget(Uri ServiceUri, TokenCredential TokenCredenti
         var options = new BlobClientOptions();
         options.Retry.MaxRetries = 0;
         options.Retry.NetworkTimeout = perTryTimeout + TimeSpan.FromSeconds(30);
+        options.AddPolicy(new ContentMd5Policy(), HttpPipelinePosition.PerCall);
         if (Transport is not null)
         {
             options.Transport = Transport;

@@ -152,20 +152,25 @@ public sealed class ResumableBlobUploader(
         try
         {
             await ReadExactlyAsync(file, buffer, block, cancellationToken);
-            // The bytes about to be sent must be the bytes that were hashed (the file may have changed since). The service
-            // then checks them against the Content-MD5 the SDK sends (400 Md5Mismatch otherwise) and stores the file's
-            // MD5 as the blob's; Put Blob is atomic, so a 201 needs no follow-up HEAD.
-            if (!MD5.HashData(buffer.AsSpan(0, block.Length)).AsSpan().SequenceEqual(artifact.Md5))
-            {
-                throw new ReleaseTargetsException($"'{artifact.RelativePath}' changed after it was hashed; re-run the Build stage and the push.");
-            }
-
+            // One Put Blob carrying the file's MD5 from RefreshCredentials as Content-MD5: the service checks the bytes
+            // against it and stores it as the blob's MD5, and Put Blob is atomic, so a 201 needs no follow-up HEAD and
+            // the push hashes nothing. A mismatch is either corruption in transit (retried) or a file that changed
+            // since it was hashed, which no retry can fix.
             await RunAsync(retries, isBlockStaging: true, async ct =>
             {
                 sent += block.Length;
                 progress.AddSent(block.Length);
                 using var content = new MemoryStream(buffer, 0, block.Length, writable: false);
-                await client.UploadAsync(content, SingleShot(artifact, block.Length), ct);
+                using var md5 = ContentMd5Policy.Scope(artifact.Md5);
+                try
+                {
+                    await client.UploadAsync(content, SingleShot(artifact, block.Length), ct);
+                }
+                catch (RequestFailedException exception) when (StorageFaultClassifier.Classify(exception) == FaultKind.ContentCorrupted
+                    && !MD5.HashData(buffer.AsSpan(0, block.Length)).AsSpan().SequenceEqual(artifact.Md5))
+                {
+                    throw new ReleaseTargetsException($"'{artifact.RelativePath}' changed after RefreshCredentials hashed it; re-run the Build stage and the push.");
+                }
             }, cancellationToken);
 
             progress.AddDone(block.Length);
@@ -259,12 +264,13 @@ public sealed class ResumableBlobUploader(
         }
     }
 
-    // One Put Blob, never partitioned; the SDK computes the wire MD5 itself (it refuses a precalculated one here).
+    // One Put Blob, never partitioned: the SDK uploads in one request only when the length is *below* InitialTransferSize.
+    // No SDK checksum: ContentMd5Policy sends the file's own.
     private static BlobUploadOptions SingleShot(Artifact artifact, int length) => new()
     {
         HttpHeaders = Headers(artifact),
-        TransferOptions = new StorageTransferOptions { InitialTransferSize = Math.Max(1, length), MaximumTransferSize = Math.Max(1, length) },
-        TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = StorageChecksumAlgorithm.MD5 },
+        TransferOptions = new StorageTransferOptions { InitialTransferSize = length + 1L, MaximumTransferSize = Math.Max(1, length) },
+        TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = StorageChecksumAlgorithm.None },
     };
 
     private static bool IsSame(long? length, byte[]? md5, Artifact artifact) =>

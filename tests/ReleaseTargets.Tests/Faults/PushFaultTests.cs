@@ -12,6 +12,8 @@ public sealed class PushFaultTests(AzuriteFixture azurite)
 {
     private const string Big = "big.bin";
     private const int BigBytes = (4 * PushHarness.BlockSize) + 12345;
+    private const string Small = "small.nupkg";
+    private const int SmallBytes = 300_000;
 
     [Fact]
     public async Task Push_ServerBusyOnPutBlock_RetriesAndLosesNothing()
@@ -146,6 +148,52 @@ public sealed class PushFaultTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Push_OneBlockFile_IsASinglePutBlobWithNoFollowUpRequest()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, (Small, SmallBytes));
+
+        await h.PushAsync();
+
+        // Not Put Block + Put Block List (what the SDK does when the length is not below its single-shot threshold),
+        // and no HEAD before or after: the skip check comes from one listing, the integrity check from Content-MD5.
+        var requests = h.Proxy.Requests.Where(r => r.BlobName == $"{h.Version}/{Small}").Select(r => (r.Method, r.Comp, r.ClientStatus));
+        Assert.Equal([("PUT", null, 201)], requests);
+        await h.AssertBlobMatchesSourceAsync(Small);
+        await h.AssertManifestCompleteAsync(Small);
+    }
+
+    [Fact]
+    public async Task Push_CorruptedPutBlobBody_IsRejectedAgainstTheFileMd5AndResent()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, (Small, SmallBytes));
+        var rule = h.Proxy.AddRule(FaultMatch.PutBlob with { BlobNameContains = Small }, FaultAction.CorruptBody, FaultSelection.Nth(1));
+
+        var report = await h.PushAsync();
+
+        // The push hashes nothing itself: only the Content-MD5 it sends (the hash RefreshCredentials took) lets the
+        // service refuse the corrupted body; without it the corrupted bytes would be stored with a 201.
+        Assert.Equal(400, h.Proxy.Requests.Single(r => r.Rule == rule.Name).ClientStatus);
+        Assert.Equal(1, report.Retries);
+        await h.AssertBlobMatchesSourceAsync(Small);
+    }
+
+    [Fact]
+    public async Task Push_FileChangedAfterRefreshCredentials_FailsNamingTheFileAndCommitsNothing()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, (Small, SmallBytes));
+        var changed = new byte[SmallBytes];
+        new Random(7).NextBytes(changed);
+
+        var error = await Assert.ThrowsAsync<PushFailedException>(() =>
+            h.PushAsync(afterRefresh: () => File.WriteAllBytesAsync(h.PathOf(Small), changed)));
+
+        Assert.Contains($"'{Small}' changed after RefreshCredentials hashed it", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, h.Proxy.Count(r => r.BlobName == $"{h.Version}/{Small}" && r.Method == "PUT"));
+        Assert.False(await h.ExistsAsync($"{h.Version}/{Small}"));
+        await h.AssertManifestAbsentAsync();
+    }
+
+    [Fact]
     public async Task Push_InjectedExpiredSas_RenewsInPlaceWithoutResendingStagedBlocks()
     {
         await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes));
@@ -201,7 +249,7 @@ public sealed class PushFaultTests(AzuriteFixture azurite)
             stop.Cancel();
         });
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => h.PushAsync(h.Options(o => o.Concurrency = 1), stop.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => h.PushAsync(h.Options(o => o.Concurrency = 1), cancellationToken: stop.Token));
         await interrupted;
         // What the service really holds is the truth, whatever the client saw of the request in flight; the proxy may
         // still complete a block the cancelled client abandoned, so read until the list stops changing.

@@ -81,7 +81,10 @@ internal sealed class PushHarness : IAsyncDisposable
         return options;
     }
 
-    public async Task<PushReport> PushAsync(ReleaseOptions? options = null, CancellationToken cancellationToken = default)
+    /// <param name="options">Null: <see cref="Options"/> with its defaults.</param>
+    /// <param name="afterRefresh">Runs between RefreshCredentials and Push (e.g. to change an artifact after it was hashed).</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    public async Task<PushReport> PushAsync(ReleaseOptions? options = null, Func<Task>? afterRefresh = null, CancellationToken cancellationToken = default)
     {
         Log = new CapturingLog();
         var target = new StorageTarget(_azurite.Emulator.BlobServiceUri, _azurite.Emulator.CreateTokenCredential(), _azurite.Emulator.CreateTransport(), IsEmulator: !AsRealAccount)
@@ -93,6 +96,11 @@ internal sealed class PushHarness : IAsyncDisposable
         try
         {
             await run.RefreshCredentialsAsync(cancellationToken);
+            if (afterRefresh is not null)
+            {
+                await afterRefresh();
+            }
+
             return await run.PushAsync(cancellationToken);
         }
         finally

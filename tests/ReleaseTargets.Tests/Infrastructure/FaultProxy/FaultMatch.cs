@@ -18,6 +18,9 @@ public sealed record FaultMatch
     /// <summary><c>PUT ?comp=blocklist</c> (Put Block List, the commit).</summary>
     public static FaultMatch PutBlockList { get; } = new() { Method = "PUT", Comp = "blocklist" };
 
+    /// <summary><c>PUT</c> without <c>comp</c> (Put Blob: a whole blob in one request).</summary>
+    public static FaultMatch PutBlob { get; } = new() { Method = "PUT", Comp = null };
+
     /// <summary>HTTP method, case-insensitive; null for any.</summary>
     public string? Method { get; init; }
 
