@@ -57,8 +57,32 @@ internal static class MemoryChild
         await stop.CancelAsync();
         await sampler;
         process.Refresh();
-        Console.WriteLine(JsonSerializer.Serialize(new MemorySample(process.PeakWorkingSet64, sampled, push.TotalSeconds, time.GetElapsedTime(started).TotalSeconds)));
+        var gc = GC.GetGCMemoryInfo(GCKind.Any);
+        Console.WriteLine(JsonSerializer.Serialize(new MemorySample(process.PeakWorkingSet64, sampled, push.TotalSeconds, time.GetElapsedTime(started).TotalSeconds)
+        {
+            ManagedCommittedBytes = gc.TotalCommittedBytes,
+            ManagedHeapBytes = gc.HeapSizeBytes,
+            Threads = process.Threads.Count,
+            Gen2Collections = GC.CollectionCount(2),
+            AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true),
+            RssAnonymousBytes = ProcStatusBytes("RssAnon"),
+            RssFileBytes = ProcStatusBytes("RssFile"),
+            RssSharedBytes = ProcStatusBytes("RssShmem"),
+        }));
         return 0;
+    }
+
+    /// <summary>A <c>kB</c> line of <c>/proc/self/status</c> in bytes; 0 where there is no procfs.</summary>
+    private static long ProcStatusBytes(string key)
+    {
+        if (!File.Exists("/proc/self/status"))
+        {
+            return 0;
+        }
+
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(key + ":", StringComparison.Ordinal));
+        var digits = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1);
+        return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var kb) ? kb * 1024 : 0;
     }
 
     /// <summary>Starts this program again in child mode and reads its JSON line.</summary>
@@ -90,4 +114,28 @@ internal static class MemoryChild
     }
 }
 
-public sealed record MemorySample(long PeakWorkingSetBytes, long SampledPeakWorkingSetBytes, double PushSeconds, double TotalSeconds);
+public sealed record MemorySample(long PeakWorkingSetBytes, long SampledPeakWorkingSetBytes, double PushSeconds, double TotalSeconds)
+{
+    /// <summary>Memory the GC had committed at the end (its share of the working set).</summary>
+    public long ManagedCommittedBytes { get; init; }
+
+    /// <summary>Managed heap size after the last collection.</summary>
+    public long ManagedHeapBytes { get; init; }
+
+    /// <summary>OS threads of the process at the end (each adds touched stack pages to the working set).</summary>
+    public int Threads { get; init; }
+
+    public int Gen2Collections { get; init; }
+
+    /// <summary>Everything the process allocated on the managed heap over its life (garbage included).</summary>
+    public long AllocatedBytes { get; init; }
+
+    /// <summary>Anonymous resident memory at the end (GC heap, JIT code, native allocations, stacks).</summary>
+    public long RssAnonymousBytes { get; init; }
+
+    /// <summary>File-backed resident memory at the end (runtime and assembly images).</summary>
+    public long RssFileBytes { get; init; }
+
+    /// <summary>Shared resident memory at the end: on Linux the runtime's double-mapped (W^X) JIT code lives here.</summary>
+    public long RssSharedBytes { get; init; }
+}

@@ -20,7 +20,8 @@ internal sealed class MemoryScenario(BenchmarkSettings settings, BenchmarkHost h
                 var sample = await MemoryChild.MeasureAsync(payload.Directory, settings.AzuriteInstallDirectory, state, settings.BlockSizeMiB, settings.Concurrency);
                 TryDelete(state);
                 samples[payload].Add(sample);
-                output.WriteLine($"  #{rep + 1} {payload.MiB,6:0} MiB: peak working set {sample.PeakWorkingSetBytes / 1048576d,6:0} MiB (sampled during push {sample.SampledPeakWorkingSetBytes / 1048576d,6:0} MiB), push {sample.PushSeconds:0.00} s");
+                output.WriteLine($"  #{rep + 1} {payload.MiB,6:0} MiB: peak working set {sample.PeakWorkingSetBytes / 1048576d,6:0} MiB (sampled during push {sample.SampledPeakWorkingSetBytes / 1048576d,6:0} MiB), push {sample.PushSeconds:0.00} s; "
+                    + $"at the end: managed allocated {Mib(sample.AllocatedBytes)}, GC committed {Mib(sample.ManagedCommittedBytes)}, RSS anon {Mib(sample.RssAnonymousBytes)} / file {Mib(sample.RssFileBytes)} / shmem (JIT code) {Mib(sample.RssSharedBytes)} MiB");
             }
         }
 
@@ -31,6 +32,8 @@ internal sealed class MemoryScenario(BenchmarkSettings settings, BenchmarkHost h
         return new MemoryResults(Method, settings.BlockSizeMiB, settings.Concurrency, smallCase, largeCase,
             largeCase.MedianPeakWorkingSetBytes / (double)smallCase.MedianPeakWorkingSetBytes);
     }
+
+    private static string Mib(long bytes) => (bytes / 1048576d).ToString("0", System.Globalization.CultureInfo.InvariantCulture);
 
     private static MemoryCase ToCase(Payload payload, List<MemorySample> samples)
     {

@@ -34,8 +34,8 @@ public sealed class ReleasePusher(
         var alreadyPublished = await EnsureNotPublishedDifferentlyAsync(manifestClient, artifacts, version, pipeline, cancellationToken);
 
         var committed = await ListCommittedAsync(pipeline, artifacts.Prefix, cancellationToken);
-        using var blockSlots = new SemaphoreSlim(concurrency);
-        var uploader = new ResumableBlobUploader(container, pipeline, credential, progress, blockSlots, blockSize, timeProvider);
+        using var buffers = new BlockBuffers(concurrency, blockSize);
+        var uploader = new ResumableBlobUploader(container, pipeline, credential, progress, buffers, timeProvider);
         var results = new ArtifactResult[artifacts.Artifacts.Count];
         var failures = new List<ArtifactPushException>();
         await Parallel.ForEachAsync(

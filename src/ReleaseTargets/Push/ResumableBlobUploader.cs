@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Azure;
@@ -21,8 +20,7 @@ public sealed class ResumableBlobUploader(
     ResiliencePipeline pipeline,
     IPushCredential credential,
     PushProgress progress,
-    SemaphoreSlim blockSlots,
-    int blockSize,
+    BlockBuffers buffers,
     TimeProvider timeProvider)
 {
     /// <param name="artifact">The hashed artifact.</param>
@@ -35,7 +33,7 @@ public sealed class ResumableBlobUploader(
         var retries = new StrongBox<int>();
         var client = container.GetBlockBlobClient(artifact.BlobName);
         var sentBefore = 0L;
-        var plan = BlockPlan.For(artifact, blockSize);
+        var plan = BlockPlan.For(artifact, buffers.BlockSize);
         var result = new ArtifactResult(artifact.RelativePath, artifact.BlobName, client.Uri, artifact.Length, Convert.ToBase64String(artifact.Md5),
             ArtifactOutcome.Uploaded, TimeSpan.Zero, 0, plan.Blocks.Count, 0, 0);
         try
@@ -103,28 +101,20 @@ public sealed class ResumableBlobUploader(
 
     private async Task<long> StageBlockAsync(BlockBlobClient client, SafeFileHandle file, PlannedBlock block, StrongBox<int> retries, CancellationToken cancellationToken)
     {
-        await blockSlots.WaitAsync(cancellationToken);
-        var buffer = ArrayPool<byte>.Shared.Rent(block.Length);
+        using var lease = await buffers.RentAsync(cancellationToken);
+        var buffer = lease.Buffer;
         long sent = 0;
-        try
+        await ReadExactlyAsync(file, buffer, block, cancellationToken);
+        var md5 = MD5.HashData(buffer.AsSpan(0, block.Length));
+        await RunAsync(retries, isBlockStaging: true, async ct =>
         {
-            await ReadExactlyAsync(file, buffer, block, cancellationToken);
-            var md5 = MD5.HashData(buffer.AsSpan(0, block.Length));
-            await RunAsync(retries, isBlockStaging: true, async ct =>
-            {
-                sent += block.Length;
-                progress.AddSent(block.Length);
-                using var content = new MemoryStream(buffer, 0, block.Length, writable: false);
-                await client.StageBlockAsync(block.Id, content, new BlockBlobStageBlockOptions { TransferValidation = Md5Validation(md5) }, ct);
-            }, cancellationToken);
-            progress.AddDone(block.Length);
-            return sent;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            blockSlots.Release();
-        }
+            sent += block.Length;
+            progress.AddSent(block.Length);
+            using var content = new MemoryStream(buffer, 0, block.Length, writable: false);
+            await client.StageBlockAsync(block.Id, content, new BlockBlobStageBlockOptions { TransferValidation = Md5Validation(md5) }, ct);
+        }, cancellationToken);
+        progress.AddDone(block.Length);
+        return sent;
     }
 
     private async Task CommitAsync(BlockBlobClient client, SafeFileHandle file, BlockPlan plan, StrongBox<int> retries, CancellationToken cancellationToken)
@@ -146,41 +136,33 @@ public sealed class ResumableBlobUploader(
 
     private async Task<long> PutWholeAsync(BlockBlobClient client, SafeFileHandle file, PlannedBlock block, Artifact artifact, StrongBox<int> retries, CancellationToken cancellationToken)
     {
-        await blockSlots.WaitAsync(cancellationToken);
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, block.Length));
+        using var lease = await buffers.RentAsync(cancellationToken);
+        var buffer = lease.Buffer;
         long sent = 0;
-        try
+        await ReadExactlyAsync(file, buffer, block, cancellationToken);
+        // One Put Blob carrying the file's MD5 from RefreshCredentials as Content-MD5: the service checks the bytes
+        // against it and stores it as the blob's MD5, and Put Blob is atomic, so a 201 needs no follow-up HEAD and
+        // the push hashes nothing. A mismatch is either corruption in transit (retried) or a file that changed
+        // since it was hashed, which no retry can fix.
+        await RunAsync(retries, isBlockStaging: true, async ct =>
         {
-            await ReadExactlyAsync(file, buffer, block, cancellationToken);
-            // One Put Blob carrying the file's MD5 from RefreshCredentials as Content-MD5: the service checks the bytes
-            // against it and stores it as the blob's MD5, and Put Blob is atomic, so a 201 needs no follow-up HEAD and
-            // the push hashes nothing. A mismatch is either corruption in transit (retried) or a file that changed
-            // since it was hashed, which no retry can fix.
-            await RunAsync(retries, isBlockStaging: true, async ct =>
+            sent += block.Length;
+            progress.AddSent(block.Length);
+            using var content = new MemoryStream(buffer, 0, block.Length, writable: false);
+            using var md5 = ContentMd5Policy.Scope(artifact.Md5);
+            try
             {
-                sent += block.Length;
-                progress.AddSent(block.Length);
-                using var content = new MemoryStream(buffer, 0, block.Length, writable: false);
-                using var md5 = ContentMd5Policy.Scope(artifact.Md5);
-                try
-                {
-                    await client.UploadAsync(content, SingleShot(artifact, block.Length), ct);
-                }
-                catch (RequestFailedException exception) when (StorageFaultClassifier.Classify(exception) == FaultKind.ContentCorrupted
-                    && !MD5.HashData(buffer.AsSpan(0, block.Length)).AsSpan().SequenceEqual(artifact.Md5))
-                {
-                    throw new ReleaseTargetsException($"'{artifact.RelativePath}' changed after RefreshCredentials hashed it; re-run the Build stage and the push.");
-                }
-            }, cancellationToken);
+                await client.UploadAsync(content, SingleShot(artifact, block.Length), ct);
+            }
+            catch (RequestFailedException exception) when (StorageFaultClassifier.Classify(exception) == FaultKind.ContentCorrupted
+                && !MD5.HashData(buffer.AsSpan(0, block.Length)).AsSpan().SequenceEqual(artifact.Md5))
+            {
+                throw new ReleaseTargetsException($"'{artifact.RelativePath}' changed after RefreshCredentials hashed it; re-run the Build stage and the push.");
+            }
+        }, cancellationToken);
 
-            progress.AddDone(block.Length);
-            return sent;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            blockSlots.Release();
-        }
+        progress.AddDone(block.Length);
+        return sent;
     }
 
     private async Task VerifyAsync(BlockBlobClient client, Artifact artifact, StrongBox<int> retries, CancellationToken cancellationToken)
