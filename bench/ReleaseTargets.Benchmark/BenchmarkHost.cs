@@ -36,7 +36,11 @@ internal sealed class BenchmarkHost : IAsyncDisposable
 
     public string StateDirectory => Path.Combine(Root, "release-state");
 
-    private Uri ProxiedServiceUri => new(Proxy.BaseUri, "/" + Emulator.AccountName);
+    /// <summary>The blob service as seen through the fault proxy.</summary>
+    public Uri ProxiedServiceUri => new(Proxy.BaseUri, "/" + Emulator.AccountName);
+
+    /// <summary>Azurite's certificate (public part, PEM) for child processes to pin.</summary>
+    public string CertificatePemPath => Path.Combine(Root, "azurite.pem");
 
     public static async Task<BenchmarkHost> StartAsync(string root, string installDirectory, QuietLog log)
     {
@@ -59,7 +63,9 @@ internal sealed class BenchmarkHost : IAsyncDisposable
             };
             builder.SetPermissions(BlobContainerSasPermissions.Read | BlobContainerSasPermissions.Write | BlobContainerSasPermissions.Create);
             var sas = builder.ToSasQueryParameters(key, emulator.AccountName).ToString();
-            return new BenchmarkHost(emulator, proxy, root, sas);
+            var host = new BenchmarkHost(emulator, proxy, root, sas);
+            await File.WriteAllTextAsync(host.CertificatePemPath, emulator.Certificate.ExportCertificatePem());
+            return host;
         }
         catch
         {

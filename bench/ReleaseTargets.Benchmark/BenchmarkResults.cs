@@ -27,7 +27,7 @@ public sealed record Series(string Contender, double[] Seconds, double MedianSec
 
 /// <param name="RatioToBestPlain">ReleaseTargets' Push-stage MiB/s ÷ the faster plain SDK tuning's (target ≥ 0.95).</param>
 /// <param name="RatioIncludingRefresh">The same with RefreshCredentials (MD5 of the artifacts + SAS) added to ReleaseTargets' time.</param>
-/// <param name="ReleaseTargetsHighConcurrency">ReleaseTargets with Concurrency raised to the SDK's high tuning (a tuning data point).</param>
+/// <param name="ReleaseTargetsOtherConcurrency">ReleaseTargets with Concurrency raised to the SDK's high tuning (a tuning data point).</param>
 /// <param name="PlainSdkWithChecks">Diagnostic: the plain SDK's high tuning plus ReleaseTargets' two HEADs per file (skip check, verify).</param>
 public sealed record CleanCase(
     string Payload,
@@ -36,10 +36,10 @@ public sealed record CleanCase(
     Series ReleaseTargets,
     double[] ReleaseTargetsRefreshSeconds,
     Series PlainSdk,
-    Series PlainSdkHighConcurrency,
+    Series PlainSdkOtherConcurrency,
     double RatioToBestPlain,
     double RatioIncludingRefresh,
-    Series ReleaseTargetsHighConcurrency,
+    Series ReleaseTargetsOtherConcurrency,
     Series PlainSdkWithChecks);
 
 /// <param name="BytesSentRatio">Request body bytes the proxy received from the client ÷ payload (failed attempts included).</param>
@@ -64,13 +64,13 @@ public sealed record FaultContender(
 /// <param name="CleanSeconds">The same payload through the same proxy without faults: the baseline of TimeVsClean.</param>
 public sealed record FaultResults(long PayloadBytes, double FaultRate, string Mix, FaultContender ReleaseTargets, FaultContender PlainSdk);
 
-/// <param name="StagedAtCancel">Share of the payload Azurite had accepted when the push was cancelled.</param>
+/// <param name="StagedAtKill">Share of the payload Azurite had accepted when the push process was killed.</param>
 /// <param name="ResentRatio">Body bytes the re-run sent (proxy count) ÷ payload.</param>
 /// <param name="PlainSdkResentRatio">The plain SDK, cancelled at the same point and re-run once, for reference.</param>
 public sealed record ResumeResults(
     long PayloadBytes,
-    double CancelAt,
-    double[] StagedAtCancel,
+    double KillAt,
+    double[] StagedAtKill,
     double[] ResentRatio,
     double MedianResentRatio,
     double[] ResumeSeconds,

@@ -50,7 +50,7 @@ public static class BenchmarkRunner
             output.WriteLine($"[2] Under faults ({settings.FaultRate:P0} of Put Block), 1 × {large.MiB:0} MiB through the proxy");
             var faults = await new FaultScenario(settings, host, releaseTargets, plain, output).RunAsync(large);
 
-            output.WriteLine($"[3] Resume after cancelling at {settings.ResumeCancelAt:P0}, 1 × {large.MiB:0} MiB through the proxy");
+            output.WriteLine($"[3] Resume after killing the push process at {settings.ResumeKillAt:P0}, 1 × {large.MiB:0} MiB through the proxy");
             var resume = await new ResumeScenario(settings, host, releaseTargets, plain, output).RunAsync(large);
 
             MemoryScenario.TryDelete(large.Directory);

@@ -19,11 +19,11 @@ public sealed record BenchmarkSettings
     /// <summary>Block size for both contenders (ReleaseTargets' BlockSizeMiB, the SDK's transfer size).</summary>
     public required int BlockSizeMiB { get; init; }
 
-    /// <summary>ReleaseTargets' default concurrency, also the plain SDK's first tuning.</summary>
-    public int Concurrency { get; init; } = 8;
+    /// <summary>ReleaseTargets' default concurrency: its contender's setting everywhere, and the plain SDK's first tuning.</summary>
+    public int Concurrency { get; init; } = Configuration.ReleaseDefaults.Concurrency;
 
-    /// <summary>The plain SDK's second tuning (DESIGN.md measured 8 MiB × 16 as its best here).</summary>
-    public int HighConcurrency { get; init; } = 16;
+    /// <summary>The second tuning of both contenders in the clean scenario (the plain SDK's default is 8).</summary>
+    public int OtherConcurrency { get; init; } = 8;
 
     public required int CleanRepetitions { get; init; }
 
@@ -41,8 +41,8 @@ public sealed record BenchmarkSettings
     /// <summary>Whole-file attempts the plain SDK's retry loop makes before giving up.</summary>
     public int WholeFileAttempts { get; init; } = 10;
 
-    /// <summary>The push is cancelled once this share of the payload is staged.</summary>
-    public double ResumeCancelAt { get; init; } = 0.5;
+    /// <summary>The push process is killed once this share of the payload is staged.</summary>
+    public double ResumeKillAt { get; init; } = 0.5;
 
     public required long MemorySmallBytes { get; init; }
 
@@ -80,7 +80,7 @@ public sealed record BenchmarkSettings
         SmallFileBytes = 256 * 1024,
         BlockSizeMiB = 1,
         Concurrency = 4,
-        HighConcurrency = 8,
+        OtherConcurrency = 8,
         CleanRepetitions = 1,
         FaultRepetitions = 1,
         ResumeRepetitions = 1,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using ReleaseTargets.Emulator;
 
@@ -88,29 +89,22 @@ internal static class MemoryChild
     /// <summary>Starts this program again in child mode and reads its JSON line.</summary>
     public static async Task<MemorySample> MeasureAsync(string artifacts, string install, string state, int blockSizeMiB, int concurrency)
     {
-        var self = Environment.ProcessPath ?? throw new InvalidOperationException("No process path to start the memory child from.");
-        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(MemoryChild).Assembly.Location);
-        }
-
-        foreach (var arg in new[] { Verb, artifacts, install, state, blockSizeMiB.ToString(CultureInfo.InvariantCulture), concurrency.ToString(CultureInfo.InvariantCulture) })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var child = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{self}'.");
-        var stdout = child.StandardOutput.ReadToEndAsync();
-        var stderr = child.StandardError.ReadToEndAsync();
+        var output = new StringBuilder();
+        using var child = ChildProcess.Start(Verb, [artifacts, install, state, blockSizeMiB.ToString(CultureInfo.InvariantCulture), concurrency.ToString(CultureInfo.InvariantCulture)], output);
         await child.WaitForExitAsync();
-        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (child.ExitCode != 0 || lines.Length == 0)
+        string[] lines;
+        lock (output)
         {
-            throw new InvalidOperationException($"The memory child exited with {child.ExitCode}: {await stderr}");
+            lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         }
 
-        return JsonSerializer.Deserialize<MemorySample>(lines[^1]) ?? throw new InvalidOperationException("The memory child printed no result.");
+        var result = lines.LastOrDefault(l => l.StartsWith('{'));
+        if (child.ExitCode != 0 || result is null)
+        {
+            throw new InvalidOperationException($"The memory child exited with {child.ExitCode}: {string.Join(Environment.NewLine, lines)}");
+        }
+
+        return JsonSerializer.Deserialize<MemorySample>(result) ?? throw new InvalidOperationException("The memory child printed no result.");
     }
 }
 

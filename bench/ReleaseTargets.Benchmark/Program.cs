@@ -6,6 +6,12 @@ if (args.Length > 0 && args[0] == MemoryChild.Verb)
     return await MemoryChild.RunAsync(args);
 }
 
+// Child mode: one push the resume scenario kills midway.
+if (args.Length > 0 && args[0] == PushChild.Verb)
+{
+    return await PushChild.RunAsync(args);
+}
+
 BenchmarkSettings settings;
 try
 {

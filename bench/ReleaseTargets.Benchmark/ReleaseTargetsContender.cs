@@ -10,10 +10,9 @@ internal sealed class ReleaseTargetsContender(BenchmarkHost host, QuietLog log)
 
     /// <param name="artifactsDirectory">Everything in it is released under <paramref name="version"/>.</param>
     /// <param name="viaProxy">Send data requests through the fault proxy.</param>
-    /// <param name="afterRefresh">Called once credentials are minted and the push is about to start (resume uses it to arm cancellation).</param>
     public async Task<ReleaseTargetsOutcome> PushAsync(
         string artifactsDirectory, string version, int blockSizeMiB, int concurrency, bool viaProxy,
-        Action? afterRefresh = null, CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default)
     {
         var options = new ReleaseOptions
         {
@@ -34,7 +33,6 @@ internal sealed class ReleaseTargetsContender(BenchmarkHost host, QuietLog log)
             var started = time.GetTimestamp();
             await run.RefreshCredentialsAsync(cancellationToken);
             var refresh = time.GetElapsedTime(started);
-            afterRefresh?.Invoke();
             started = time.GetTimestamp();
             var report = await run.PushAsync(cancellationToken);
             var push = time.GetElapsedTime(started);

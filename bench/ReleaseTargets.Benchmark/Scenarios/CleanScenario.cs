@@ -29,23 +29,23 @@ internal sealed class CleanScenario(BenchmarkSettings settings, ReleaseTargetsCo
             },
             async rep =>
             {
-                var outcome = await plain.UploadAsync(payload.BlobsUnder($"clean-{name}-{rep}-sdk-high"), settings.BlockSizeMiB, settings.HighConcurrency, viaProxy: false);
+                var outcome = await plain.UploadAsync(payload.BlobsUnder($"clean-{name}-{rep}-sdk-other"), settings.BlockSizeMiB, settings.OtherConcurrency, viaProxy: false);
                 EnsureComplete(outcome);
                 sdkHigh.Add(outcome.Duration.TotalSeconds);
-                Print(rep, PlainSdkContender.Describe(settings.BlockSizeMiB, settings.HighConcurrency), outcome.Duration, payload, "");
+                Print(rep, PlainSdkContender.Describe(settings.BlockSizeMiB, settings.OtherConcurrency), outcome.Duration, payload, "");
             },
             async rep =>
             {
-                var outcome = await releaseTargets.PushAsync(payload.Directory, $"clean-{name}-{rep}-rt-high", settings.BlockSizeMiB, settings.HighConcurrency, viaProxy: false);
+                var outcome = await releaseTargets.PushAsync(payload.Directory, $"clean-{name}-{rep}-rt-other", settings.BlockSizeMiB, settings.OtherConcurrency, viaProxy: false);
                 rtHigh.Add(outcome.Push.TotalSeconds);
-                Print(rep, releaseTargets.Describe(settings.BlockSizeMiB, settings.HighConcurrency), outcome.Push, payload, "(tuning, not the target's contender)");
+                Print(rep, releaseTargets.Describe(settings.BlockSizeMiB, settings.OtherConcurrency), outcome.Push, payload, "(tuning, not the target's contender)");
             },
             async rep =>
             {
-                var outcome = await plain.UploadAsync(payload.BlobsUnder($"clean-{name}-{rep}-sdk-checks"), settings.BlockSizeMiB, settings.HighConcurrency, viaProxy: false, withChecks: true);
+                var outcome = await plain.UploadAsync(payload.BlobsUnder($"clean-{name}-{rep}-sdk-checks"), settings.BlockSizeMiB, settings.OtherConcurrency, viaProxy: false, withChecks: true);
                 EnsureComplete(outcome);
                 sdkChecks.Add(outcome.Duration.TotalSeconds);
-                Print(rep, PlainSdkContender.Describe(settings.BlockSizeMiB, settings.HighConcurrency) + " +HEADs", outcome.Duration, payload, "(diagnostic: + HEAD before and after each file)");
+                Print(rep, PlainSdkContender.Describe(settings.BlockSizeMiB, settings.OtherConcurrency) + " +HEADs", outcome.Duration, payload, "(diagnostic: + HEAD before and after each file)");
             },
         };
 
@@ -60,13 +60,13 @@ internal sealed class CleanScenario(BenchmarkSettings settings, ReleaseTargetsCo
 
         var rtSeries = Series.Of(releaseTargets.Describe(settings.BlockSizeMiB, settings.Concurrency), rt, payload.MiB);
         var sdkSeries = Series.Of(PlainSdkContender.Describe(settings.BlockSizeMiB, settings.Concurrency), sdk, payload.MiB);
-        var sdkHighSeries = Series.Of(PlainSdkContender.Describe(settings.BlockSizeMiB, settings.HighConcurrency), sdkHigh, payload.MiB);
+        var sdkHighSeries = Series.Of(PlainSdkContender.Describe(settings.BlockSizeMiB, settings.OtherConcurrency), sdkHigh, payload.MiB);
         var best = Math.Max(sdkSeries.MedianMiBPerSecond, sdkHighSeries.MedianMiBPerSecond);
         var withRefresh = payload.MiB / Stats.Median(rt.Zip(rtRefresh, (p, r) => p + r).ToArray());
         return new CleanCase(name, payload.TotalBytes, payload.Files.Count, rtSeries, [.. rtRefresh], sdkSeries, sdkHighSeries,
             rtSeries.MedianMiBPerSecond / best, withRefresh / best,
-            Series.Of(releaseTargets.Describe(settings.BlockSizeMiB, settings.HighConcurrency), rtHigh, payload.MiB),
-            Series.Of(PlainSdkContender.Describe(settings.BlockSizeMiB, settings.HighConcurrency) + " + HEAD before/after each file", sdkChecks, payload.MiB));
+            Series.Of(releaseTargets.Describe(settings.BlockSizeMiB, settings.OtherConcurrency), rtHigh, payload.MiB),
+            Series.Of(PlainSdkContender.Describe(settings.BlockSizeMiB, settings.OtherConcurrency) + " + HEAD before/after each file", sdkChecks, payload.MiB));
     }
 
     private static void EnsureComplete(PlainSdkOutcome outcome)

@@ -9,7 +9,7 @@ public static class ReleaseDefaults
     public const string StateDirectory = ".nuke/temp";
     public const bool CreateContainer = true;
     public const int BlockSizeMiB = 8;
-    public const int Concurrency = 8;
+    public const int Concurrency = 16;
     public const int MaxRetries = 6;
     public const int MaxCredentialRenewals = 3;
     public const int HistoryLength = 20;

@@ -28,7 +28,7 @@ public static class ReleaseParameters
         new("CreateContainer", "Create the container when it is missing.", "true", (o, v) => ParameterValues.Bool("CreateContainer", v, b => o.CreateContainer = b)),
         new("StateDirectory", "Local state: stage history, emulator data.", ReleaseDefaults.StateDirectory, (o, v) => Set(() => o.StateDirectory = v)),
         new("BlockSizeMiB", "Block size in MiB for staged uploads.", ReleaseDefaults.BlockSizeMiB.ToString(), (o, v) => ParameterValues.Int("BlockSizeMiB", v, 1, 4000, i => o.BlockSizeMiB = i)),
-        new("Concurrency", "Blocks in flight at once across all files (memory ≈ Concurrency × BlockSizeMiB).", ReleaseDefaults.Concurrency.ToString(), (o, v) => ParameterValues.Int("Concurrency", v, 1, 64, i => o.Concurrency = i)),
+        new("Concurrency", "Blocks in flight at once across all files (block buffers ≤ Concurrency × BlockSizeMiB).", ReleaseDefaults.Concurrency.ToString(), (o, v) => ParameterValues.Int("Concurrency", v, 1, 64, i => o.Concurrency = i)),
         new("MaxRetries", "Retries per request for transient faults (the SDK's own retries are off).", ReleaseDefaults.MaxRetries.ToString(), (o, v) => ParameterValues.Int("MaxRetries", v, 0, 50, i => o.MaxRetries = i)),
         new("RetryBaseDelay", "First backoff delay; doubles each retry, with jitter.", "0.8s", (o, v) => ParameterValues.Duration("RetryBaseDelay", v, TimeSpan.Zero, TimeSpan.FromMinutes(5), t => o.RetryBaseDelay = t)),
         new("RetryMaxDelay", "Longest computed backoff delay.", "30s", (o, v) => ParameterValues.Duration("RetryMaxDelay", v, TimeSpan.Zero, TimeSpan.FromMinutes(30), t => o.RetryMaxDelay = t)),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Stages;
 
 namespace ReleaseTargets.Credentials;
@@ -56,6 +57,9 @@ public sealed record SasWindow(
         var expiresText = expires.Date == issued.Date
             ? expires.ToString(clock, CultureInfo.InvariantCulture)
             : expires.ToString("yyyy-MM-dd " + clock, CultureInfo.InvariantCulture);
+        var offset = zone.GetUtcOffset(IssuedAt);
+        var zoneText = offset == TimeSpan.Zero ? "UTC" : "UTC" + (offset < TimeSpan.Zero ? "-" : "+") + offset.ToString("hh\\:mm", CultureInfo.InvariantCulture);
+        expiresText += " " + zoneText;
         var issuedText = issued.ToString(clock, CultureInfo.InvariantCulture);
 
         if (IsFixedLifetime)
@@ -63,18 +67,18 @@ public sealed record SasWindow(
             var lifetime = ExpiresOn - IssuedAt;
             var lifetimeText = lifetime < TimeSpan.FromMinutes(1)
                 ? ((int)Math.Ceiling(lifetime.TotalSeconds)).ToString(CultureInfo.InvariantCulture) + "s"
-                : DurationText.Format(lifetime);
+                : Units.Budget(lifetime);
             return $"SAS valid {issuedText}–{expiresText} (fixed lifetime {lifetimeText}, no forecast, no skew margin)";
         }
 
         var factor = Forecast.SafetyFactor.ToString("0.###", CultureInfo.InvariantCulture);
-        var estimate = DurationText.Format(Forecast.Estimate);
+        var estimate = Units.Budget(Forecast.Estimate);
         var reason = Forecast.IsColdStart
             ? $"cold start forecast {estimate} ×{factor}"
             : $"forecast {estimate} from {Forecast.Basis} ×{factor}";
 
         return $"SAS valid {issuedText}–{expiresText} "
-            + $"({reason} + {DurationText.Format(SkewMargin)} skew{ClampNote()})";
+            + $"({reason} + {Units.Budget(SkewMargin)} skew{ClampNote()})";
     }
 
     private string ClampNote()
@@ -82,14 +86,14 @@ public sealed record SasWindow(
         var unclamped = IssuedAt + Forecast.Duration + SkewMargin;
         if (ExpiresOn > unclamped)
         {
-            return ", raised to minimum " + DurationText.Format(ExpiresOn - IssuedAt);
+            return ", raised to minimum " + Units.Budget(ExpiresOn - IssuedAt);
         }
 
         if (ExpiresOn < unclamped)
         {
             return ExpiresOn == KeyStartsOn + SasLifetimeConstants.KeyMaximumLifetime
                 ? ", clamped to the 7d key lifetime"
-                : ", clamped to " + DurationText.Format(ExpiresOn - IssuedAt);
+                : ", clamped to " + Units.Budget(ExpiresOn - IssuedAt);
         }
 
         return string.Empty;

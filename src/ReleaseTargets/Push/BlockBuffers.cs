@@ -3,15 +3,16 @@ namespace ReleaseTargets.Push;
 /// <summary>
 /// The push's block concurrency and its memory, owned together: at most <c>concurrency</c> blocks are in flight, each in
 /// a buffer of its own that is allocated on first use and then reused. The push therefore holds at most
-/// Concurrency × BlockSize of block buffers whatever the artifact sizes. (The shared <c>ArrayPool</c> is not bounded
+/// Concurrency × <c>bufferSize</c> (the block size, or the largest artifact when all are smaller) whatever the
+/// artifact sizes. (The shared <c>ArrayPool</c> is not bounded
 /// that way: it caches per thread and per core, so a longer push touching more threads kept more 8 MiB arrays.)
 /// </summary>
-public sealed class BlockBuffers(int concurrency, int blockSize) : IDisposable
+public sealed class BlockBuffers(int concurrency, int bufferSize) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(concurrency, concurrency);
     private readonly Stack<byte[]> _free = new();
 
-    public int BlockSize { get; } = blockSize;
+    public int BufferSize { get; } = bufferSize;
 
     /// <summary>Buffers allocated so far; never more than the concurrency.</summary>
     public int Allocated { get; private set; }
@@ -31,7 +32,7 @@ public sealed class BlockBuffers(int concurrency, int blockSize) : IDisposable
             Allocated++;
         }
 
-        return new Lease(this, GC.AllocateUninitializedArray<byte>(BlockSize));
+        return new Lease(this, GC.AllocateUninitializedArray<byte>(BufferSize));
     }
 
     public void Dispose() => _slots.Dispose();

@@ -34,8 +34,9 @@ public sealed class ReleasePusher(
         var alreadyPublished = await EnsureNotPublishedDifferentlyAsync(manifestClient, artifacts, version, pipeline, cancellationToken);
 
         var committed = await ListCommittedAsync(pipeline, artifacts.Prefix, cancellationToken);
-        using var buffers = new BlockBuffers(concurrency, blockSize);
-        var uploader = new ResumableBlobUploader(container, pipeline, credential, progress, buffers, timeProvider);
+        // A block is never longer than its file, so a push of small files needs only buffers as large as its largest file.
+        using var buffers = new BlockBuffers(concurrency, (int)Math.Clamp(artifacts.Artifacts.Select(a => a.Length).DefaultIfEmpty(1).Max(), 1, blockSize));
+        var uploader = new ResumableBlobUploader(container, pipeline, credential, progress, buffers, blockSize, timeProvider);
         var results = new ArtifactResult[artifacts.Artifacts.Count];
         var failures = new List<ArtifactPushException>();
         await Parallel.ForEachAsync(

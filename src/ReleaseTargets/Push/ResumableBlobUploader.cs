@@ -21,6 +21,7 @@ public sealed class ResumableBlobUploader(
     IPushCredential credential,
     PushProgress progress,
     BlockBuffers buffers,
+    int blockSize,
     TimeProvider timeProvider)
 {
     /// <param name="artifact">The hashed artifact.</param>
@@ -33,7 +34,7 @@ public sealed class ResumableBlobUploader(
         var retries = new StrongBox<int>();
         var client = container.GetBlockBlobClient(artifact.BlobName);
         var sentBefore = 0L;
-        var plan = BlockPlan.For(artifact, buffers.BlockSize);
+        var plan = BlockPlan.For(artifact, blockSize);
         var result = new ArtifactResult(artifact.RelativePath, artifact.BlobName, client.Uri, artifact.Length, Convert.ToBase64String(artifact.Md5),
             ArtifactOutcome.Uploaded, TimeSpan.Zero, 0, plan.Blocks.Count, 0, 0);
         try

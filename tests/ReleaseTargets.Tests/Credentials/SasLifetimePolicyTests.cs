@@ -205,7 +205,7 @@ public sealed class SasLifetimePolicyTests
     {
         var window = _policy.Choose(Now, SevenRuns);
 
-        Assert.Equal("SAS valid 12:00–12:41 (forecast 18m from 7 runs ×1.5 + 15m skew)", window.Describe());
+        Assert.Equal("SAS valid 12:00–12:41 UTC (forecast 18m from 7 runs ×1.5 + 15m skew)", window.Describe());
     }
 
     [Fact]
@@ -215,7 +215,7 @@ public sealed class SasLifetimePolicyTests
 
         var window = _policy.Choose(Now, coldStart);
 
-        Assert.Equal("SAS valid 12:00–12:30 (cold start forecast 10m ×1.5 + 15m skew)", window.Describe());
+        Assert.Equal("SAS valid 12:00–12:30 UTC (cold start forecast 10m ×1.5 + 15m skew)", window.Describe());
     }
 
     [Fact]
@@ -223,7 +223,7 @@ public sealed class SasLifetimePolicyTests
     {
         var window = _policy.Choose(Now, Forecast(TimeSpan.FromMinutes(2)));
 
-        Assert.Equal("SAS valid 12:00–12:30 (forecast 2m from 7 runs ×1.5 + 15m skew, raised to minimum 30m)", window.Describe());
+        Assert.Equal("SAS valid 12:00–12:30 UTC (forecast 2m from 7 runs ×1.5 + 15m skew, raised to minimum 30m)", window.Describe());
     }
 
     [Fact]
@@ -231,7 +231,7 @@ public sealed class SasLifetimePolicyTests
     {
         var window = _policy.Choose(Now, Forecast(TimeSpan.FromDays(5)));
 
-        Assert.Equal("SAS valid 12:00–2026-11-29 11:45 (forecast 5d from 7 runs ×1.5 + 15m skew, clamped to the 7d key lifetime)", window.Describe());
+        Assert.Equal("SAS valid 12:00–2026-11-29 11:45 UTC (forecast 5d from 7 runs ×1.5 + 15m skew, clamped to the 7d key lifetime)", window.Describe());
     }
 
     [Fact]
@@ -241,7 +241,7 @@ public sealed class SasLifetimePolicyTests
 
         var window = policy.Choose(Now, Forecast(TimeSpan.FromHours(20)));
 
-        Assert.Equal("SAS valid 12:00–2026-11-23 12:00 (forecast 20h from 7 runs ×1.5 + 15m skew, clamped to 1d)", window.Describe());
+        Assert.Equal("SAS valid 12:00–2026-11-23 12:00 UTC (forecast 20h from 7 runs ×1.5 + 15m skew, clamped to 1d)", window.Describe());
     }
 
     [Fact]
@@ -251,7 +251,7 @@ public sealed class SasLifetimePolicyTests
 
         var window = _policy.Choose(Now, SevenRuns);
 
-        Assert.Equal("SAS valid 14:00–14:41 (forecast 18m from 7 runs ×1.5 + 15m skew)", window.Describe(zone));
+        Assert.Equal("SAS valid 14:00–14:41 UTC+02:00 (forecast 18m from 7 runs ×1.5 + 15m skew)", window.Describe(zone));
     }
 
     [Fact]
@@ -261,7 +261,7 @@ public sealed class SasLifetimePolicyTests
 
         Assert.Equal((Now, Now, Now.AddSeconds(10), Now, Now.AddSeconds(10)), (window.IssuedAt, window.StartsOn, window.ExpiresOn, window.KeyStartsOn, window.KeyExpiresOn));
         Assert.True(window.IsFixedLifetime);
-        Assert.Equal("SAS valid 12:00:00–12:00:10 (fixed lifetime 10s, no forecast, no skew margin)", window.Describe());
+        Assert.Equal("SAS valid 12:00:00–12:00:10 UTC (fixed lifetime 10s, no forecast, no skew margin)", window.Describe());
     }
 
     [Fact]
@@ -278,7 +278,7 @@ public sealed class SasLifetimePolicyTests
         var window = _policy.Choose(Now, remaining);
 
         Assert.Equal(Now.AddSeconds(900).AddMinutes(15), window.ExpiresOn);
-        Assert.Equal("SAS valid 12:00–12:30 (forecast 10m from 7 runs ×1.5 + 15m skew)", window.Describe());
+        Assert.Equal("SAS valid 12:00–12:30 UTC (forecast 10m from 7 runs ×1.5 + 15m skew)", window.Describe());
     }
 
     private static PushForecast Forecast(TimeSpan estimate) =>

@@ -124,7 +124,7 @@ public sealed partial class BuildScriptTests
 
     private static string ManifestName(string output) => ManifestLine().Match(output).Groups["name"].Value;
 
-    [GeneratedRegex(@"SAS valid \d\d:\d\d–\S+ \([^)]*\)")]
+    [GeneratedRegex(@"SAS valid \d\d:\d\d–[^(]+ UTC \([^)]*\)")]
     private static partial Regex SasLine();
 
     [GeneratedRegex(@"Release manifest: https://127\.0\.0\.1:\d+/devstoreaccount1/releases/(?<name>\S+)")]

@@ -7,7 +7,7 @@ public sealed class BlockBuffersTests
     [Fact]
     public async Task RentAsync_ManyBlocksOnManyThreads_NeverHoldsMoreBuffersThanTheConcurrency()
     {
-        using var buffers = new BlockBuffers(concurrency: 3, blockSize: 1024);
+        using var buffers = new BlockBuffers(concurrency: 3, bufferSize: 1024);
         var inFlight = 0;
         var maxInFlight = 0;
         var seen = new HashSet<byte[]>(ReferenceEqualityComparer.Instance);
@@ -38,7 +38,7 @@ public sealed class BlockBuffersTests
     [Fact]
     public async Task RentAsync_Cancelled_GivesNoSlotAway()
     {
-        using var buffers = new BlockBuffers(concurrency: 1, blockSize: 16);
+        using var buffers = new BlockBuffers(concurrency: 1, bufferSize: 16);
         var held = await buffers.RentAsync(CancellationToken.None);
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
 
