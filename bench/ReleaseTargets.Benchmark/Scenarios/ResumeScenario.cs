@@ -31,7 +31,7 @@ internal sealed class ResumeScenario(BenchmarkSettings settings, BenchmarkHost h
             staged.Add(accepted);
             resent.Add(ratio);
             seconds.Add(outcome.Push.TotalSeconds);
-            output.WriteLine($"  #{rep + 1} ReleaseTargets: killed with {accepted:P0} staged; re-run sent {ratio:0.000}× payload in {outcome.Push.TotalSeconds:0.00} s ({outcome.Report.Artifacts.Sum(a => a.BlocksReused)} blocks reused)");
+            output.WriteLine($"  #{rep + 1} ReleaseTargets: killed with {accepted:P0} staged; re-run sent {ratio:0.000}× payload in {outcome.Push.TotalSeconds:0.00} s ({outcome.Report.Artifacts.Sum(a => a.BlocksReused)} blocks reused, {outcome.Report.Retries} retries: resent bytes count every attempt)");
         }
 
         var plainRatio = await PlainSdkOnceAsync(payload);
