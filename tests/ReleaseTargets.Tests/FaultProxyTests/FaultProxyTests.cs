@@ -156,6 +156,26 @@ public sealed class FaultProxyTests
     }
 
     [Fact]
+    public async Task Reset_WhileARequestIsInFlight_ThatRequestIsNotCountedAfterwards()
+    {
+        await using var harness = await ProxyHarness.StartAsync();
+        var slow = harness.Proxy.AddRule(FaultMatch.PutBlock, FaultAction.Latency(TimeSpan.FromMilliseconds(500)), FaultSelection.Nth(1));
+        var inFlight = harness.PutBlockAsync(0, ProxyHarness.Bytes(1000));
+        while (slow.FiredCount == 0)
+        {
+            await Task.Delay(10);
+        }
+
+        harness.Proxy.Reset();
+        (await inFlight).Dispose();
+        (await harness.PutBlockAsync(1, ProxyHarness.Bytes(10))).Dispose();
+        await harness.Proxy.WaitForRequestsAsync(1);
+
+        // The request that arrived before the reset finished after it, yet only the later one is in the log.
+        Assert.Equal(ProxyHarness.BlockId(1), Assert.Single(harness.Proxy.Requests).BlockId);
+    }
+
+    [Fact]
     public async Task ClearRules_WhileRunning_LaterRequestsPassThrough()
     {
         await using var harness = await ProxyHarness.StartAsync();

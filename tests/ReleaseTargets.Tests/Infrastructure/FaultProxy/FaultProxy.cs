@@ -118,7 +118,10 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public void ClearRules() => _rules.Clear();
 
-    /// <summary>Clears the request log (not the rules, nor their counters).</summary>
+    /// <summary>
+    /// Clears the request log (not the rules, nor their counters). Requests that arrived before the reset and finish
+    /// after it are not recorded either, so counts after a reset belong to what came after it.
+    /// </summary>
     public void Reset() => _log.Clear();
 
     /// <summary>Number of recorded requests matching <paramref name="match"/> (all when null).</summary>
