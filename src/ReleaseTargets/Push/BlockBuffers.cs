@@ -4,8 +4,8 @@ namespace ReleaseTargets.Push;
 /// The push's block concurrency and its memory, owned together: at most <c>concurrency</c> blocks are in flight, each in
 /// a buffer of its own that is allocated on first use and then reused. The push therefore holds at most
 /// Concurrency × <c>bufferSize</c> (the block size, or the largest artifact when all are smaller) whatever the
-/// artifact sizes. (The shared <c>ArrayPool</c> is not bounded
-/// that way: it caches per thread and per core, so a longer push touching more threads kept more 8 MiB arrays.)
+/// artifact sizes. The shared <c>ArrayPool</c> is not bounded that way: it caches per thread and per core, so a longer
+/// push touching more threads kept more 8 MiB arrays.
 /// </summary>
 public sealed class BlockBuffers(int concurrency, int bufferSize) : IDisposable
 {
