@@ -59,6 +59,7 @@ internal static class MemoryChild
         await sampler;
         process.Refresh();
         var gc = GC.GetGCMemoryInfo(GCKind.Any);
+        var status = ProcStatusKilobytes();
         Console.WriteLine(JsonSerializer.Serialize(new MemorySample(process.PeakWorkingSet64, sampled, push.TotalSeconds, time.GetElapsedTime(started).TotalSeconds)
         {
             ManagedCommittedBytes = gc.TotalCommittedBytes,
@@ -66,24 +67,32 @@ internal static class MemoryChild
             Threads = process.Threads.Count,
             Gen2Collections = GC.CollectionCount(2),
             AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true),
-            RssAnonymousBytes = ProcStatusBytes("RssAnon"),
-            RssFileBytes = ProcStatusBytes("RssFile"),
-            RssSharedBytes = ProcStatusBytes("RssShmem"),
+            RssAnonymousBytes = status.GetValueOrDefault("RssAnon") * 1024,
+            RssFileBytes = status.GetValueOrDefault("RssFile") * 1024,
+            RssSharedBytes = status.GetValueOrDefault("RssShmem") * 1024,
         }));
         return 0;
     }
 
-    /// <summary>A <c>kB</c> line of <c>/proc/self/status</c> in bytes; 0 where there is no procfs.</summary>
-    private static long ProcStatusBytes(string key)
+    /// <summary>The <c>kB</c> lines of <c>/proc/self/status</c>, read once (one consistent snapshot); empty where there is no procfs.</summary>
+    private static Dictionary<string, long> ProcStatusKilobytes()
     {
+        var values = new Dictionary<string, long>(StringComparer.Ordinal);
         if (!File.Exists("/proc/self/status"))
         {
-            return 0;
+            return values;
         }
 
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(key + ":", StringComparison.Ordinal));
-        var digits = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1);
-        return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var kb) ? kb * 1024 : 0;
+        foreach (var line in File.ReadAllLines("/proc/self/status"))
+        {
+            var parts = line.Split([':', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 3 && parts[2] == "kB" && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var kb))
+            {
+                values[parts[0]] = kb;
+            }
+        }
+
+        return values;
     }
 
     /// <summary>Starts this program again in child mode and reads its JSON line.</summary>
