@@ -99,29 +99,29 @@ public sealed class ReleaseRun : IAsyncDisposable
         _build = null;
         using var stage = _clock.Begin(ReleaseStages.RefreshCredentials);
 
-        _artifacts ??= await ArtifactSet.Discover(Options.ArtifactsDirectory, Options.Artifacts, Options.ReleaseVersion).HashAsync(cancellationToken);
+        _artifacts ??= await ArtifactSet.Discover(Options.ArtifactsDirectory, Options.Artifacts, Options.ReleaseVersion).HashAsync(BlockSize, cancellationToken);
         _target ??= await ConnectAsync(cancellationToken);
 
         var options = _target.CreateClientOptions(Options.PerTryTimeout);
         var tokenClient = new BlobServiceClient(_target.ServiceUri, _target.TokenCredential, options);
-        var control = PushResiliencePipeline.Create(PushRetryOptions.From(Options), _timeProvider, NoRenewal.Instance, _ => { });
+        var control = new StorageRequestRunner(PushRetryOptions.From(Options), _timeProvider, NoRenewal.Instance, Options.Container, _log);
         try
         {
             if (Options.CreateContainer)
             {
-                await control.ExecuteAsync(async ct => await tokenClient.GetBlobContainerClient(Options.Container).CreateIfNotExistsAsync(cancellationToken: ct), cancellationToken);
+                await control.RunAsync($"Creating container '{Options.Container}'", async ct => await tokenClient.GetBlobContainerClient(Options.Container).CreateIfNotExistsAsync(cancellationToken: ct), cancellationToken);
             }
         }
-        catch (Azure.Identity.AuthenticationFailedException exception)
+        catch (Exception exception) when (exception.InnerException is Azure.Identity.AuthenticationFailedException failed)
         {
             // The first request that needs a token: say which source was tried and what to set.
-            throw TokenCredentialFactory.DescribeFailure(Options.Credential, exception);
+            throw TokenCredentialFactory.DescribeFailure(Options.Credential, failed);
         }
 
         if (!_target.IsEmulator && _sharedHistory is null)
         {
             // Ephemeral CI agents start with no local history: share it through the account.
-            _sharedHistory = new BlobStageHistoryStore(tokenClient.GetBlobContainerClient(Options.Container).GetBlobClient(BlobStageHistoryStore.BlobName), Options.HistoryLength, _log, _timeProvider);
+            _sharedHistory = new BlobStageHistoryStore(tokenClient.GetBlobContainerClient(Options.Container).GetBlobClient(BlobStageHistoryStore.BlobName), Options.HistoryLength, control, _log, _timeProvider);
             if (await _sharedHistory.LoadAsync(cancellationToken) is { } shared)
             {
                 _history.Merge(shared);
@@ -133,11 +133,11 @@ public sealed class ReleaseRun : IAsyncDisposable
         IssuedSas issued;
         try
         {
-            issued = await control.ExecuteAsync(async ct => await IssueAsync(remainingWork: null, ct), cancellationToken);
+            issued = await control.RunAsync("Minting the user-delegation SAS", ct => IssueAsync(remainingWork: null, ct), cancellationToken);
         }
-        catch (Azure.Identity.AuthenticationFailedException exception)
+        catch (Exception exception) when (exception.InnerException is Azure.Identity.AuthenticationFailedException failed)
         {
-            throw TokenCredentialFactory.DescribeFailure(Options.Credential, exception);
+            throw TokenCredentialFactory.DescribeFailure(Options.Credential, failed);
         }
 
         _sas?.Dispose();
@@ -158,7 +158,7 @@ public sealed class ReleaseRun : IAsyncDisposable
 
         using var stage = _clock.Begin(ReleaseStages.Push);
         var container = new BlobContainerClient(_target!.ContainerUri(Options.Container), _sas!.Credential, _target.CreateClientOptions(Options.PerTryTimeout));
-        var pusher = new ReleasePusher(container, _sas, PushRetryOptions.From(Options), Options.BlockSizeMiB * 1024 * 1024, Options.Concurrency, Options.ProgressInterval, _timeProvider, _log);
+        var pusher = new ReleasePusher(container, _sas, PushRetryOptions.From(Options), Options.Concurrency, Options.ProgressInterval, _timeProvider, _log);
         var stageSeconds = _clock.CurrentRun.ToDictionary(r => r.Stage, r => Math.Round(r.Duration.TotalSeconds, 3));
         PushReport report;
         try
@@ -228,6 +228,8 @@ public sealed class ReleaseRun : IAsyncDisposable
             _emulator = null;
         }
     }
+
+    private int BlockSize => checked(Options.BlockSizeMiB * 1024 * 1024);
 
     private string? StepSummaryPath => _environment.GetValueOrDefault("GITHUB_STEP_SUMMARY");
 

@@ -1,12 +1,18 @@
 namespace ReleaseTargets.Push;
 
 /// <summary>One artifact could not be pushed; carries what the failure report needs.</summary>
-public sealed class ArtifactPushException(Artifact artifact, Exception fault, int retries)
-    : ReleaseTargetsException($"Pushing '{artifact.RelativePath}' failed: {StorageFaultClassifier.Describe(fault)}", fault)
+public sealed class ArtifactPushException(Artifact artifact, Exception fault, int retries, long bytesSent)
+    : ReleaseTargetsException(fault is ReleaseTargetsException ? fault.Message : $"Pushing '{artifact.RelativePath}' failed: {StorageFaultClassifier.Describe(fault)} ({fault.Message})", fault)
 {
     public Artifact Artifact { get; } = artifact;
 
     public Exception Fault { get; } = fault;
 
     public int Retries { get; } = retries;
+
+    /// <summary>Bytes of this artifact that went over the wire before it failed (failed attempts included).</summary>
+    public long BytesSent { get; } = bytesSent;
+
+    /// <summary>Whether this failure ends the whole push: a dead credential or endpoint fails every other artifact the same way.</summary>
+    public bool StopsThePush => Fault is StorageRequestException request ? request.StopsThePush : true;
 }

@@ -1,156 +1,227 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using Polly;
 using ReleaseTargets.Diagnostics;
 
 namespace ReleaseTargets.Push;
 
 /// <summary>
-/// Pushes a release: every artifact through <see cref="ResumableBlobUploader"/> with bounded concurrency, then the
-/// manifest, last, so the release is whole or absent.
+/// Pushes a release so that it is whole or absent and never torn: claims the version for this exact content, pushes every
+/// artifact through <see cref="ResumableBlobUploader"/> with bounded concurrency (the first failure that would fail every
+/// other artifact too stops the push), then creates the manifest, last and only if absent.
 /// </summary>
 public sealed class ReleasePusher(
     BlobContainerClient container,
     IPushCredential credential,
     PushRetryOptions retryOptions,
-    int blockSize,
     int concurrency,
     TimeSpan progressInterval,
     TimeProvider timeProvider,
     IReleaseLog log)
 {
+    private static readonly BlobRequestConditions CreateOnly = new() { IfNoneMatch = ETag.All };
+
     public async Task<PushReport> PushAsync(ArtifactSet artifacts, string version, IReadOnlyDictionary<string, double> stageSeconds, string? sasWindow, CancellationToken cancellationToken = default)
     {
-        var started = timeProvider.GetTimestamp();
-        var manifestClient = container.GetBlobClient(ReleaseManifest.BlobNameFor(version));
         await using var progress = new PushProgress(artifacts.TotalBytes, timeProvider, log, progressInterval);
-        var pipeline = PushResiliencePipeline.Create(retryOptions, timeProvider, credential, e =>
+        var runner = new StorageRequestRunner(retryOptions, timeProvider, credential, container.Name, log, progress);
+        var control = new System.Runtime.CompilerServices.StrongBox<int>();
+        var results = new ArtifactResult?[artifacts.Artifacts.Count];
+        var manifestClient = container.GetBlobClient(ReleaseManifest.BlobNameFor(version));
+        Uri? manifestUrl = null;
+        string? stoppedBy = null;
+
+        PushReport Report(bool succeeded) => new(
+            version,
+            container.Uri,
+            results.Select((r, i) => r ?? NotAttempted(artifacts.Artifacts[i], stoppedBy)).ToList(),
+            progress.Elapsed,
+            credential.Renewals,
+            sasWindow,
+            succeeded,
+            manifestUrl,
+            control.Value);
+
+        try
         {
-            progress.AddRetry();
-            log.Verbose($"Retrying after {StorageFaultClassifier.Describe(e.Fault)} (attempt {e.NextAttempt}{(e.IsCredentialRenewal ? ", SAS renewed" : $", waiting {Units.Duration(e.Delay)}")}).");
-        });
-
-        var alreadyPublished = await EnsureNotPublishedDifferentlyAsync(manifestClient, artifacts, version, pipeline, cancellationToken);
-
-        var committed = await ListCommittedAsync(pipeline, artifacts.Prefix, cancellationToken);
-        // A block is never longer than its file, so a push of small files needs only buffers as large as its largest file.
-        using var buffers = new BlockBuffers(concurrency, (int)Math.Clamp(artifacts.Artifacts.Select(a => a.Length).DefaultIfEmpty(1).Max(), 1, blockSize));
-        var uploader = new ResumableBlobUploader(container, pipeline, credential, progress, buffers, blockSize, timeProvider);
-        var results = new ArtifactResult[artifacts.Artifacts.Count];
-        var failures = new List<ArtifactPushException>();
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, results.Length),
-            new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
-            async (i, ct) =>
+            if (await ReadManifestAsync(manifestClient, runner, control, cancellationToken) is { } published)
             {
-                try
+                EnsureSameRelease(published, artifacts, version, manifestClient.Uri);
+                manifestUrl = manifestClient.Uri;
+                for (var i = 0; i < results.Length; i++)
                 {
-                    results[i] = await uploader.UploadAsync(artifacts.Artifacts[i], committed.GetValueOrDefault(artifacts.Artifacts[i].BlobName), ct);
+                    results[i] = Result(artifacts.Artifacts[i], ArtifactOutcome.Skipped);
                 }
-                catch (ArtifactPushException failure)
+            }
+            else
+            {
+                await ClaimAsync(artifacts, version, runner, control, cancellationToken);
+                var committed = await ListCommittedAsync(artifacts.Prefix, runner, control, cancellationToken);
+                stoppedBy = await UploadAllAsync(artifacts, committed, runner, results, cancellationToken);
+                if (results.All(r => r?.Outcome is not (ArtifactOutcome.Failed or null)))
                 {
-                    var a = failure.Artifact;
-                    results[i] = new ArtifactResult(a.RelativePath, a.BlobName, container.GetBlobClient(a.BlobName).Uri, a.Length, Convert.ToBase64String(a.Md5),
-                        ArtifactOutcome.Failed, TimeSpan.Zero, 0, 0, 0, failure.Retries, PushErrors.Describe(failure, retryOptions, container.Name, timeProvider));
-                    lock (failures)
-                    {
-                        failures.Add(failure);
-                    }
+                    var manifest = new ReleaseManifest(version, timeProvider.GetUtcNow(), results.Select(r => new ManifestArtifact(r!.Name, r.Length, r.Md5, r.Url)).ToList(), stageSeconds);
+                    await CreateManifestAsync(manifestClient, manifest, artifacts, runner, control, cancellationToken);
+                    manifestUrl = manifestClient.Uri;
                 }
-            });
-
-        Uri? manifestUrl = alreadyPublished && failures.Count == 0 ? manifestClient.Uri : null;
-        if (failures.Count == 0 && !alreadyPublished)
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            var manifest = new ReleaseManifest(
-                version,
-                timeProvider.GetUtcNow(),
-                results.Select(r => new ManifestArtifact(r.Name, r.Length, r.Md5, r.Url)).ToList(),
-                stageSeconds);
-            await RunAsync(pipeline, ct => manifestClient.UploadAsync(BinaryData.FromString(manifest.ToJson()), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct), cancellationToken);
-            manifestUrl = manifestClient.Uri;
+            stoppedBy = "the push was cancelled";
+            var cancelled = Report(succeeded: false);
+            WriteLines(cancelled);
+            throw new PushFailedException(cancelled, [
+                $"Push of release '{version}' was cancelled after sending {Units.Bytes(cancelled.BytesSent)}; no manifest was written, so nothing was published. " +
+                "Staged blocks are kept: re-run the push to resume from them."]);
         }
 
-        var report = new PushReport(version, container.Uri, results, timeProvider.GetElapsedTime(started), credential.Renewals, sasWindow, failures.Count == 0, manifestUrl);
-        foreach (var line in PushReportWriter.ToLines(report))
+        var report = Report(succeeded: manifestUrl is not null);
+        WriteLines(report);
+        if (!report.Succeeded)
         {
-            log.Information(line);
-        }
-
-        if (failures.Count > 0)
-        {
-            throw new PushFailedException(report, results.Where(r => r.Error is not null).Select(r => r.Error!).ToList());
+            var failures = report.Artifacts.Where(r => r.Outcome == ArtifactOutcome.Failed).Select(r => r.Error!).ToList();
+            throw new PushFailedException(report, failures.Prepend(
+                $"Push of release '{version}' failed for {failures.Count} artifact(s) after sending {Units.Bytes(report.BytesSent)}; no manifest was written, so the release is not visible. Re-run the push to resume.").ToList());
         }
 
         return report;
     }
 
-    /// <summary>
-    /// A published release is immutable: the same content is a no-op (every blob is skipped), different content is refused
-    /// before a byte is sent — overwriting it would leave readers of the old manifest with blobs that no longer match.
-    /// </summary>
-    /// <returns>True when this exact release is already published (a re-run then sends nothing and leaves the manifest as it is).</returns>
-    private async Task<bool> EnsureNotPublishedDifferentlyAsync(BlobClient manifestClient, ArtifactSet artifacts, string version, ResiliencePipeline pipeline, CancellationToken cancellationToken)
+    /// <returns>The first artifact failure that stopped the whole push, or null.</returns>
+    private async Task<string?> UploadAllAsync(ArtifactSet artifacts, Dictionary<string, CommittedBlob> committed, StorageRequestRunner runner, ArtifactResult?[] results, CancellationToken cancellationToken)
     {
-        ReleaseManifest? published;
+        // A block is never longer than its file, so a push of small files needs only buffers as large as its largest file.
+        var bufferSize = (int)Math.Clamp(artifacts.Artifacts.Max(a => Math.Min(a.Length, a.BlockSize)), 1, int.MaxValue);
+        using var buffers = new BlockBuffers(concurrency, bufferSize);
+        var uploader = new ResumableBlobUploader(container, runner, buffers);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        string? stoppedBy = null;
         try
         {
-            var content = await RunAsync(pipeline, async ct => (await manifestClient.DownloadContentAsync(ct)).Value.Content, cancellationToken);
-            published = ReleaseManifest.FromJson(content.ToString());
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, results.Length),
+                new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = stop.Token },
+                async (i, ct) =>
+                {
+                    var artifact = artifacts.Artifacts[i];
+                    try
+                    {
+                        results[i] = await uploader.UploadAsync(artifact, committed.GetValueOrDefault(artifact.BlobName), ct);
+                    }
+                    catch (ArtifactPushException failure)
+                    {
+                        results[i] = Result(artifact, ArtifactOutcome.Failed) with { BytesSent = failure.BytesSent, Retries = failure.Retries, Error = failure.Message };
+                        if (failure.StopsThePush && Interlocked.CompareExchange(ref stoppedBy, $"'{artifact.RelativePath}' failed", null) is null)
+                        {
+                            await stop.CancelAsync();
+                        }
+                    }
+                    catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    {
+                        // Stopped by another artifact's failure: reported as not attempted.
+                    }
+                });
         }
-        catch (RequestFailedException exception) when (exception.Status == 404 && exception.ErrorCode == "ContainerNotFound")
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new ReleaseTargetsException(
-                $"Container '{container.Name}' does not exist at {container.Uri}; create it, or pass --create-container=true so RefreshCredentials creates it.", exception);
-        }
-        catch (RequestFailedException exception) when (exception.Status == 404)
-        {
-            return false;
         }
 
-        var local = artifacts.Artifacts.Select(a => (a.RelativePath, Convert.ToBase64String(a.Md5))).Order().ToList();
-        var remote = published?.Artifacts.Select(a => (a.Name, a.Md5)).Order().ToList();
+        return stoppedBy;
+    }
+
+    private async Task ClaimAsync(ArtifactSet artifacts, string version, StorageRequestRunner runner, System.Runtime.CompilerServices.StrongBox<int> control, CancellationToken cancellationToken)
+    {
+        var claim = ReleaseClaim.For(artifacts, version, timeProvider.GetUtcNow(), $"{Environment.MachineName} (pid {Environment.ProcessId})");
+        var client = container.GetBlobClient(ReleaseClaim.BlobNameFor(version));
+        var step = $"Claiming release '{version}'";
+        try
+        {
+            await runner.RunAsync(step, ct => client.UploadAsync(BinaryData.FromString(claim.ToJson()), new BlobUploadOptions { Conditions = CreateOnly, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct), cancellationToken, control);
+            return;
+        }
+        catch (StorageRequestException exception) when (exception.Kind == FaultKind.AlreadyExists)
+        {
+        }
+
+        var existing = ReleaseClaim.FromJson((await runner.RunAsync(step, async ct => (await client.DownloadContentAsync(ct)).Value.Content, cancellationToken, control)).ToString());
+        if (existing?.ContentDigest == claim.ContentDigest)
+        {
+            log.Information($"Release '{version}' was claimed by {existing.ClaimedBy} at {existing.ClaimedAt:u} for this same content: completing it.");
+            return;
+        }
+
+        throw new ReleaseTargetsException(
+            $"Release '{version}' is claimed by another push with different artifacts ({(existing is null ? "unreadable claim" : $"claimed by {existing.ClaimedBy} at {existing.ClaimedAt:u}; {existing.FirstDifference(claim)}")}). " +
+            "A version is published with exactly one content, and nothing was sent. If that push is still running, let it finish; to finish it yourself, re-run Push --exclusive with " +
+            $"its artifacts; otherwise publish under a new --release-version, or delete the unfinished release ('{version}/' and '{ReleaseClaim.BlobNameFor(version)}') once no push of it is running.");
+    }
+
+    private static async Task<ReleaseManifest?> ReadManifestAsync(BlobClient manifestClient, StorageRequestRunner runner, System.Runtime.CompilerServices.StrongBox<int> control, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await runner.RunAsync("Reading the release manifest", async ct => (await manifestClient.DownloadContentAsync(ct)).Value.Content, cancellationToken, control);
+            return ReleaseManifest.FromJson(content.ToString()) ?? new ReleaseManifest(string.Empty, default, [], new Dictionary<string, double>());
+        }
+        catch (StorageRequestException exception) when (exception.Kind == FaultKind.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Creates the manifest only if absent; one already there (a concurrent push of the same content) must list exactly this release.</summary>
+    private async Task CreateManifestAsync(BlobClient manifestClient, ReleaseManifest manifest, ArtifactSet artifacts, StorageRequestRunner runner, System.Runtime.CompilerServices.StrongBox<int> control, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await runner.RunAsync("Writing the release manifest", ct => manifestClient.UploadAsync(BinaryData.FromString(manifest.ToJson()), new BlobUploadOptions { Conditions = CreateOnly, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct), cancellationToken, control);
+        }
+        catch (StorageRequestException exception) when (exception.Kind == FaultKind.AlreadyExists)
+        {
+            EnsureSameRelease(await ReadManifestAsync(manifestClient, runner, control, cancellationToken), artifacts, manifest.Version, manifestClient.Uri);
+        }
+    }
+
+    /// <summary>A published release is immutable: the same content is a no-op, different content is refused before a byte is sent.</summary>
+    private static void EnsureSameRelease(ReleaseManifest? published, ArtifactSet artifacts, string version, Uri manifestUrl)
+    {
+        var local = artifacts.Artifacts.Select(a => (a.RelativePath, a.Length, Convert.ToBase64String(a.Md5))).Order().ToList();
+        var remote = published?.Artifacts.Select(a => (a.Name, a.Size, a.Md5)).Order().ToList();
         if (remote is null || !local.SequenceEqual(remote))
         {
             throw new ReleaseTargetsException(
-                $"Release '{version}' is already published with different artifacts ({manifestClient.Uri}). Published releases are immutable: bump --release-version, or delete that release first.");
+                $"Release '{version}' is already published with different artifacts ({manifestUrl}). Published releases are immutable: bump --release-version, or delete that release first.");
         }
-
-        return true;
     }
 
     /// <summary>
-    /// One listing of the release prefix instead of a HEAD per artifact: what is already committed, with length and MD5,
-    /// so unchanged artifacts are skipped without a request each.
+    /// One listing of the release prefix instead of a request per artifact: the names already committed, so the rest are
+    /// created without asking first.
     /// </summary>
-    private async Task<Dictionary<string, CommittedBlob>> ListCommittedAsync(ResiliencePipeline pipeline, string prefix, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await ListAsync();
-        }
-        catch (RequestFailedException exception) when (StorageFaultClassifier.Classify(exception) == FaultKind.PermissionDenied)
-        {
-            throw new ReleaseTargetsException(
-                $"Listing release '{prefix}' in container '{container.Name}' was refused ({StorageFaultClassifier.Describe(exception)}): the SAS or identity lacks the List permission. Grant 'Storage Blob Data Contributor' on the container.", exception);
-        }
-
-        Task<Dictionary<string, CommittedBlob>> ListAsync() => RunAsync(pipeline, async ct =>
+    private async Task<Dictionary<string, CommittedBlob>> ListCommittedAsync(string prefix, StorageRequestRunner runner, System.Runtime.CompilerServices.StrongBox<int> control, CancellationToken cancellationToken) =>
+        await runner.RunAsync($"Listing release '{prefix}'", async ct =>
         {
             var found = new Dictionary<string, CommittedBlob>(StringComparer.Ordinal);
             await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix + "/" }, ct))
             {
-                if (item.Properties.ContentLength is { } length && item.Properties.ContentHash is { Length: > 0 } md5)
-                {
-                    found[item.Name] = new CommittedBlob(length, md5);
-                }
+                found[item.Name] = new CommittedBlob(item.Properties.ContentLength ?? 0, item.Properties.ContentHash ?? []);
             }
 
             return found;
-        }, cancellationToken);
-    }
+        }, cancellationToken, control);
 
-    private static async Task<T> RunAsync<T>(ResiliencePipeline pipeline, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken) =>
-        await pipeline.ExecuteAsync(async ct => await action(ct), cancellationToken);
+    private ArtifactResult Result(Artifact a, ArtifactOutcome outcome) =>
+        new(a.RelativePath, a.BlobName, container.GetBlobClient(a.BlobName).Uri, a.Length, Convert.ToBase64String(a.Md5), outcome, TimeSpan.Zero, 0, 0, 0, 0);
+
+    private ArtifactResult NotAttempted(Artifact a, string? stoppedBy) =>
+        Result(a, ArtifactOutcome.NotAttempted) with { Error = $"not attempted: the push stopped because {stoppedBy ?? "an earlier step failed"}" };
+
+    private void WriteLines(PushReport report)
+    {
+        foreach (var line in PushReportWriter.ToLines(report))
+        {
+            log.Information(line);
+        }
+    }
 }

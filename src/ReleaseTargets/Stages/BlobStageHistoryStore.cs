@@ -2,93 +2,103 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using ReleaseTargets.Diagnostics;
+using ReleaseTargets.Push;
 
 namespace ReleaseTargets.Stages;
 
 /// <summary>
 /// The stage history shared through the storage account, so ephemeral CI agents forecast from every agent's runs.
-/// Writes use optimistic concurrency (ETags): on a conflict the newer copy is read, merged and written again.
-/// Like the local file, a shared history that cannot be read or written is reported once and never fails a release.
+/// Requests go through the run's one <see cref="StorageRequestRunner"/> (its retries, its classifier). Writes use
+/// optimistic concurrency (ETags): on a conflict the newer copy is read, merged and written again — a merge, not a retry
+/// of a fault, so it has its own small bound. History never fails a release: whatever goes wrong is one warning.
 /// </summary>
-public sealed class BlobStageHistoryStore(BlobClient blob, int keep, IReleaseLog log, TimeProvider timeProvider)
+public sealed class BlobStageHistoryStore(BlobClient blob, int keep, StorageRequestRunner runner, IReleaseLog log, TimeProvider timeProvider)
 {
     /// <summary>Blob name in the release container; the leading underscore keeps it apart from release versions.</summary>
     public const string BlobName = "_releasetargets/stage-history.json";
 
-    private const int MaxWriteAttempts = 10;
+    private const int MaxMerges = 10;
+    private const string Step = "Shared stage history";
 
     /// <summary>The shared history, or null when there is none yet or it is unusable (then a warning says why).</summary>
-    public async Task<StageHistory?> LoadAsync(CancellationToken cancellationToken = default) =>
-        (await ReadAsync(cancellationToken)).History;
-
-    /// <summary>Merges <paramref name="local"/> into the shared copy and writes it back, retrying on concurrent writers.</summary>
-    /// <returns>True when the shared history now holds the local records.</returns>
-    public async Task<bool> SaveAsync(StageHistory local, CancellationToken cancellationToken = default)
-    {
-        for (var attempt = 1; attempt <= MaxWriteAttempts; attempt++)
-        {
-            var (remote, etag, readable) = await ReadAsync(cancellationToken);
-            if (!readable)
-            {
-                return false;
-            }
-
-            var merged = new StageHistory(keep);
-            merged.Merge(local);
-            if (remote is not null)
-            {
-                merged.Merge(remote);
-            }
-
-            // No ETag: the blob did not exist, so only create it if nobody else did meanwhile.
-            var conditions = etag is { } e ? new BlobRequestConditions { IfMatch = e } : new BlobRequestConditions { IfNoneMatch = ETag.All };
-            try
-            {
-                await blob.UploadAsync(BinaryData.FromString(merged.ToJson()), new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, cancellationToken);
-                return true;
-            }
-            catch (RequestFailedException exception) when (exception.Status is 412 or 409)
-            {
-                log.Verbose($"Shared stage history changed while this run wrote it ({exception.ErrorCode}); merging again (attempt {attempt} of {MaxWriteAttempts}).");
-                // Jittered backoff so agents that collided do not collide again in lockstep.
-                var delay = TimeSpan.FromMilliseconds(Math.Min(2000, 25 * (1 << attempt) * (0.5 + Random.Shared.NextDouble())));
-                await Task.Delay(delay, timeProvider, cancellationToken);
-            }
-            catch (RequestFailedException exception)
-            {
-                log.Warning($"Could not write the shared stage history '{blob.Uri}' ({exception.Status} {exception.ErrorCode}); the next agent's forecast will not include this run.");
-                return false;
-            }
-        }
-
-        log.Warning($"Gave up writing the shared stage history '{blob.Uri}' after {MaxWriteAttempts} concurrent changes; the next agent's forecast may not include this run.");
-        return false;
-    }
-
-    private async Task<(StageHistory? History, ETag? ETag, bool Readable)> ReadAsync(CancellationToken cancellationToken)
+    public async Task<StageHistory?> LoadAsync(CancellationToken cancellationToken = default)
     {
         try
         {
-            var content = (await blob.DownloadContentAsync(cancellationToken)).Value;
-            try
-            {
-                return (StageHistory.FromJson(content.Content.ToString(), keep), content.Details.ETag, true);
-            }
-            catch (ReleaseTargetsException exception)
-            {
-                // A corrupt shared history is replaced by the next successful write, not repaired.
-                log.Warning($"Shared stage history '{blob.Uri}' is unreadable and is ignored: {exception.Message}");
-                return (null, content.Details.ETag, true);
-            }
+            return (await ReadAsync(cancellationToken)).History;
         }
-        catch (RequestFailedException exception) when (exception.Status == 404)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            return (null, null, true);
+            log.Warning($"Could not read the shared stage history '{blob.Uri}' ({Describe(exception)}); forecasting from local history only.");
+            return null;
         }
-        catch (RequestFailedException exception)
+    }
+
+    /// <summary>Merges <paramref name="local"/> into the shared copy and writes it back, merging again after concurrent writers.</summary>
+    /// <returns>True when the shared history now holds the local records; false (after one warning) otherwise — never throws.</returns>
+    public async Task<bool> SaveAsync(StageHistory local, CancellationToken cancellationToken = default)
+    {
+        try
         {
-            log.Warning($"Could not read the shared stage history '{blob.Uri}' ({exception.Status} {exception.ErrorCode}); forecasting from local history only.");
-            return (null, null, false);
+            for (var merge = 1; merge <= MaxMerges; merge++)
+            {
+                var (remote, etag) = await ReadAsync(cancellationToken);
+                var merged = new StageHistory(keep);
+                merged.Merge(local);
+                if (remote is not null)
+                {
+                    merged.Merge(remote);
+                }
+
+                // No ETag: the blob did not exist, so only create it if nobody else did meanwhile.
+                var conditions = etag is { } e ? new BlobRequestConditions { IfMatch = e } : new BlobRequestConditions { IfNoneMatch = ETag.All };
+                try
+                {
+                    await runner.RunAsync(Step, ct => blob.UploadAsync(BinaryData.FromString(merged.ToJson()), new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct), cancellationToken);
+                    return true;
+                }
+                catch (StorageRequestException exception) when (exception.Kind == FaultKind.AlreadyExists)
+                {
+                    log.Verbose($"Shared stage history changed while this run wrote it; merging again ({merge} of {MaxMerges}).");
+                    // Jittered pause so agents that collided do not collide again in lockstep.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 25 * (1 << merge) * (0.5 + Random.Shared.NextDouble()))), timeProvider, cancellationToken);
+                }
+            }
+
+            log.Warning($"Gave up writing the shared stage history '{blob.Uri}' after {MaxMerges} concurrent changes; the next agent's forecast may not include this run.");
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            log.Warning($"Could not write the shared stage history '{blob.Uri}' ({Describe(exception)}); the next agent's forecast will not include this run.");
+        }
+
+        return false;
+    }
+
+    private static string Describe(Exception exception) =>
+        exception is StorageRequestException request ? StorageFaultClassifier.Describe(request.Fault) : StorageFaultClassifier.Describe(exception);
+
+    private async Task<(StageHistory? History, ETag? ETag)> ReadAsync(CancellationToken cancellationToken)
+    {
+        BlobDownloadResult content;
+        try
+        {
+            content = await runner.RunAsync(Step, async ct => (await blob.DownloadContentAsync(ct)).Value, cancellationToken);
+        }
+        catch (StorageRequestException exception) when (exception.Kind == FaultKind.NotFound)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            return (StageHistory.FromJson(content.Content.ToString(), keep), content.Details.ETag);
+        }
+        catch (ReleaseTargetsException exception)
+        {
+            // A corrupt shared history is replaced by the next successful write, not repaired.
+            log.Warning($"Shared stage history '{blob.Uri}' is unreadable and is ignored: {exception.Message}");
+            return (null, content.Details.ETag);
         }
     }
 }

@@ -128,9 +128,8 @@ internal sealed class PushHarness : IAsyncDisposable
     /// <summary>The committed block list is exactly the deterministic plan, in order.</summary>
     public async Task AssertCommittedBlocksEqualPlanAsync(string name)
     {
-        var path = PathOf(name);
-        var artifact = new Artifact(path, name, $"{Version}/{name}", new FileInfo(path).Length) { Md5 = MD5.HashData(await File.ReadAllBytesAsync(path)) };
-        var plan = BlockPlan.For(artifact, BlockSize);
+        var hashed = await ArtifactSet.Discover(ArtifactsDirectory, name, Version).HashAsync(BlockSize);
+        var plan = BlockPlan.For(Assert.Single(hashed.Artifacts));
         var list = (await Direct.GetBlockBlobClient($"{Version}/{name}").GetBlockListAsync(BlockListTypes.Committed)).Value;
         Assert.Equal(plan.BlockIds, list.CommittedBlocks.Select(b => b.Name));
         Assert.Equal(plan.Blocks.Select(b => (long)b.Length), list.CommittedBlocks.Select(b => b.SizeLong));

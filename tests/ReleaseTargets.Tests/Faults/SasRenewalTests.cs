@@ -76,8 +76,8 @@ public sealed class SasRenewalTests(AzuriteFixture azurite)
         // Everything the push needs except write and create.
         var sas = await azurite.CreateUserDelegationSasAsync(h.Container, BlobContainerSasPermissions.Read | BlobContainerSasPermissions.List, DateTimeOffset.UtcNow.AddMinutes(30));
         var container = azurite.CreateSasContainerClient(h.Container, new AzureSasCredential(sas));
-        var pusher = new ReleasePusher(container, NoRenewal.Instance, new PushRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(10) }, PushHarness.BlockSize, 4, TimeSpan.Zero, TimeProvider.System, new CapturingLog());
-        var artifacts = await ArtifactSet.Discover(h.ArtifactsDirectory, "**/*", h.Version).HashAsync();
+        var pusher = new ReleasePusher(container, NoRenewal.Instance, new PushRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(10) }, 4, TimeSpan.Zero, TimeProvider.System, new CapturingLog());
+        var artifacts = await ArtifactSet.Discover(h.ArtifactsDirectory, "**/*", h.Version).HashAsync(PushHarness.BlockSize);
 
         var error = await Assert.ThrowsAsync<PushFailedException>(() => pusher.PushAsync(artifacts, h.Version, new Dictionary<string, double>(), null));
 

@@ -5,13 +5,18 @@ namespace ReleaseTargets.Tests.Push;
 
 public sealed class BlockPlanTests
 {
-    private static Artifact Sample(long length, byte first = 1) =>
-        new("/tmp/x", "x.bin", "1.0.0/x.bin", length) { Md5 = [first, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16] };
+    private static Artifact Sample(long length, int blockSize, byte first = 1) =>
+        new("/tmp/x", "x.bin", "1.0.0/x.bin", length)
+        {
+            Md5 = [first, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+            BlockSize = blockSize,
+            BlockMd5s = Enumerable.Repeat(new byte[16], (int)Math.Max(1, (length + blockSize - 1) / blockSize)).ToList(),
+        };
 
     [Fact]
     public void For_FileOfTwoAndAHalfBlocks_PlansThreeBlocksCoveringEveryByte()
     {
-        var plan = BlockPlan.For(Sample(2560), 1024);
+        var plan = BlockPlan.For(Sample(2560, 1024));
 
         Assert.Equal([(0L, 1024), (1024L, 1024), (2048L, 512)], plan.Blocks.Select(b => (b.Offset, b.Length)));
     }
@@ -19,31 +24,37 @@ public sealed class BlockPlanTests
     [Fact]
     public void For_SameContentTwice_GivesTheSameIds()
     {
-        Assert.Equal(BlockPlan.For(Sample(5000), 1024).BlockIds, BlockPlan.For(Sample(5000), 1024).BlockIds);
+        Assert.Equal(BlockPlan.For(Sample(5000, 1024)).BlockIds, BlockPlan.For(Sample(5000, 1024)).BlockIds);
     }
 
     [Fact]
     public void For_DifferentContent_GivesDifferentIds()
     {
-        Assert.Empty(BlockPlan.For(Sample(5000), 1024).BlockIds.Intersect(BlockPlan.For(Sample(5000, first: 9), 1024).BlockIds));
+        Assert.Empty(BlockPlan.For(Sample(5000, 1024)).BlockIds.Intersect(BlockPlan.For(Sample(5000, 1024, first: 9)).BlockIds));
     }
 
     [Fact]
     public void For_ManyBlocks_IdsAreUniqueBase64OfEqualLengthWithin64Bytes()
     {
-        var plan = BlockPlan.For(Sample(1_000_000), 100);
+        var plan = BlockPlan.For(Sample(1_000_000, 100));
 
         var ids = plan.BlockIds.ToList();
         Assert.Equal(10_000, ids.Distinct().Count());
         Assert.Single(ids.Select(i => i.Length).Distinct());
         Assert.All(ids, id => Assert.InRange(Convert.FromBase64String(id).Length, 1, 64));
-        Assert.Equal("0102030405060708-00000064-000042", Encoding.ASCII.GetString(Convert.FromBase64String(ids[42])));
+        Assert.Equal("0102030405060708090A0B0C0D0E0F10-00000064-000042", Encoding.ASCII.GetString(Convert.FromBase64String(ids[42])));
+    }
+
+    [Fact]
+    public void For_UnhashedArtifact_IsRefused()
+    {
+        Assert.Throws<ArgumentException>(() => BlockPlan.For(new Artifact("/tmp/x", "x.bin", "1.0.0/x.bin", 10)));
     }
 
     [Fact]
     public void For_EmptyFile_PlansOneEmptyBlock()
     {
-        var plan = BlockPlan.For(Sample(0), 1024);
+        var plan = BlockPlan.For(Sample(0, 1024));
 
         Assert.Equal(0, Assert.Single(plan.Blocks).Length);
     }

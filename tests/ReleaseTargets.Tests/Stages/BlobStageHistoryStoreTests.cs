@@ -1,3 +1,4 @@
+using ReleaseTargets.Push;
 using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Stages;
 using ReleaseTargets.Tests.Faults;
@@ -78,7 +79,7 @@ public sealed class BlobStageHistoryStoreTests(AzuriteFixture azurite)
         await container.CreateAsync();
         var log = new CapturingLog();
         var blob = container.GetBlobClient(BlobStageHistoryStore.BlobName);
-        return (new StoreUnderTest(new BlobStageHistoryStore(blob, 20, log, TimeProvider.System), blob), log);
+        return (new StoreUnderTest(new BlobStageHistoryStore(blob, 20, new StorageRequestRunner(new PushRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(10) }, TimeProvider.System, NoRenewal.Instance, container.Name, log), log, TimeProvider.System), blob), log);
     }
 
     private sealed record StoreUnderTest(BlobStageHistoryStore Store, Azure.Storage.Blobs.BlobClient Blob)

@@ -5,4 +5,10 @@ public sealed record Artifact(string LocalPath, string RelativePath, string Blob
 {
     /// <summary>MD5 of the whole file; filled in by <see cref="ArtifactSet.HashAsync"/>.</summary>
     public byte[] Md5 { get; init; } = [];
+
+    /// <summary>The block size <see cref="BlockMd5s"/> were taken at.</summary>
+    public int BlockSize { get; init; }
+
+    /// <summary>MD5 of each block, from the same read as <see cref="Md5"/>: what every staged block must match.</summary>
+    public IReadOnlyList<byte[]> BlockMd5s { get; init; } = [];
 }

@@ -13,6 +13,8 @@ public sealed class ArtifactSet
         PushReportWriter.JsonFileName,
     };
 
+    private const int HashBufferSize = 1 << 20;
+
     private ArtifactSet(string directory, string prefix, IReadOnlyList<Artifact> artifacts)
     {
         Directory = directory;
@@ -28,7 +30,11 @@ public sealed class ArtifactSet
 
     public long TotalBytes => Artifacts.Sum(a => a.Length);
 
-    /// <summary>Finds the artifacts; fails with one clear line when there are none, before any credential is minted.</summary>
+    /// <summary>
+    /// Finds the artifacts; fails with one message listing every file that cannot be published (and why) or saying that
+    /// nothing matched, before any credential is minted. Symbolic links inside the folder are refused, naming the link:
+    /// following them would publish files from outside the folder, and a link can change its target between hashing and sending.
+    /// </summary>
     public static ArtifactSet Discover(string directory, string globs, string prefix)
     {
         var root = Path.GetFullPath(directory);
@@ -37,8 +43,14 @@ public sealed class ArtifactSet
             throw new ReleaseTargetsException($"ArtifactsDirectory '{directory}' does not exist: run the Build stage first, or point --artifacts-directory at the folder it writes.");
         }
 
+        var patterns = globs.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (patterns.Select(ArtifactNames.GlobProblem).OfType<string>().ToList() is { Count: > 0 } globProblems)
+        {
+            throw new ReleaseTargetsException(string.Join(Environment.NewLine, globProblems));
+        }
+
         var matcher = new Matcher(StringComparison.Ordinal);
-        foreach (var glob in globs.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var glob in patterns)
         {
             if (glob.StartsWith('!'))
             {
@@ -50,33 +62,113 @@ public sealed class ArtifactSet
             }
         }
 
-        var artifacts = matcher.GetResultsInFullPath(root)
-            .Select(path => (Path: path, Relative: Path.GetRelativePath(root, path).Replace('\\', '/')))
-            .Where(f => !ReservedNames.Contains(Path.GetFileName(f.Relative)))
-            .OrderBy(f => f.Relative, StringComparer.Ordinal)
-            .Select(f => new Artifact(f.Path, f.Relative, $"{prefix}/{f.Relative}", new FileInfo(f.Path).Length))
-            .ToList();
+        var problems = new List<string>();
+        var artifacts = new List<Artifact>();
+        foreach (var path in matcher.GetResultsInFullPath(root).Select(Path.GetFullPath).Distinct(StringComparer.Ordinal))
+        {
+            var relative = Path.GetRelativePath(root, path);
+            if (Problem(root, path, relative) is { } problem)
+            {
+                problems.Add($"'{relative}' cannot be published: {problem}.");
+                continue;
+            }
+
+            // Blob names use '/' whatever the OS; on Linux a '\\' is part of a file name and was refused above.
+            relative = relative.Replace(Path.DirectorySeparatorChar, '/');
+            if (ReservedNames.Contains(Path.GetFileName(relative)))
+            {
+                continue;
+            }
+
+            artifacts.Add(new Artifact(path, relative, $"{prefix}/{relative}", new FileInfo(path).Length));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ReleaseTargetsException(
+                $"{problems.Count} file(s) under ArtifactsDirectory '{directory}' cannot be published; rename or remove them, or exclude them with --artifacts=\"…;!<glob>\":" +
+                Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)));
+        }
 
         if (artifacts.Count == 0)
         {
             throw new ReleaseTargetsException($"No artifacts matched '{globs}' under '{directory}': did the Build stage produce them? Set --artifacts (globs) or --artifacts-directory.");
         }
 
-        return new ArtifactSet(root, prefix, artifacts);
+        return new ArtifactSet(root, prefix, artifacts.OrderBy(a => a.RelativePath, StringComparer.Ordinal).ToList());
     }
 
-    /// <summary>Computes every file's MD5 by streaming it (memory stays flat whatever the file size).</summary>
-    public async Task<ArtifactSet> HashAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Computes, in one streaming read of each file, its MD5 and the MD5 of every block of <paramref name="blockSize"/>.
+    /// Both come from the same bytes, so a block the push later reads can be checked against what was hashed: a file that
+    /// changes after this point cannot be committed under this MD5.
+    /// </summary>
+    public async Task<ArtifactSet> HashAsync(int blockSize, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
         var hashed = new Artifact[Artifacts.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, Artifacts.Count),
             new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken },
-            async (i, ct) =>
-            {
-                await using var stream = new FileStream(Artifacts[i].LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: true);
-                hashed[i] = Artifacts[i] with { Md5 = await MD5.HashDataAsync(stream, ct) };
-            });
+            async (i, ct) => hashed[i] = await HashFileAsync(Artifacts[i], blockSize, ct));
         return new ArtifactSet(Directory, Prefix, hashed);
+    }
+
+    private static async Task<Artifact> HashFileAsync(Artifact artifact, int blockSize, CancellationToken cancellationToken)
+    {
+        using var file = File.OpenHandle(artifact.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        var length = RandomAccess.GetLength(file);
+        using var whole = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        using var block = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        var blocks = new List<byte[]>((int)Math.Max(1, (length + blockSize - 1) / blockSize));
+        var buffer = new byte[(int)Math.Min(HashBufferSize, Math.Max(1, length))];
+        long offset = 0;
+        var inBlock = 0;
+        while (offset < length)
+        {
+            var want = (int)Math.Min(Math.Min(buffer.Length, blockSize - inBlock), length - offset);
+            var read = await RandomAccess.ReadAsync(file, buffer.AsMemory(0, want), offset, cancellationToken);
+            if (read == 0)
+            {
+                throw new ReleaseTargetsException($"'{artifact.RelativePath}' shrank while it was being hashed; re-run the Build stage and the push.");
+            }
+
+            whole.AppendData(buffer, 0, read);
+            block.AppendData(buffer, 0, read);
+            offset += read;
+            inBlock += read;
+            if (inBlock == blockSize || offset == length)
+            {
+                blocks.Add(block.GetHashAndReset());
+                inBlock = 0;
+            }
+        }
+
+        if (blocks.Count == 0)
+        {
+            blocks.Add(block.GetHashAndReset());
+        }
+
+        return artifact with { Length = length, Md5 = whole.GetHashAndReset(), BlockSize = blockSize, BlockMd5s = blocks };
+    }
+
+    private static string? Problem(string root, string path, string relative)
+    {
+        if (relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative))
+        {
+            return "it is outside the artifacts folder";
+        }
+
+        // A link anywhere between the folder and the file: refuse it, naming the link itself.
+        for (var current = path; current.Length > root.Length; current = Path.GetDirectoryName(current)!)
+        {
+            FileSystemInfo info = current == path ? new FileInfo(current) : new DirectoryInfo(current);
+            if (info.LinkTarget is { } target)
+            {
+                return $"'{Path.GetRelativePath(root, current)}' is a symbolic link (to '{target}'); links are not followed — copy the file into the folder";
+            }
+        }
+
+        return ArtifactNames.Problem(relative.Replace(Path.DirectorySeparatorChar, '/'));
     }
 }

@@ -14,4 +14,7 @@ public enum ArtifactOutcome
 
     /// <summary>Could not be pushed.</summary>
     Failed,
+
+    /// <summary>Not tried: the push stopped first (cancelled, or another artifact's failure would have failed it too).</summary>
+    NotAttempted,
 }

@@ -2,20 +2,23 @@ using ReleaseTargets.Diagnostics;
 
 namespace ReleaseTargets.Push;
 
-/// <summary>Turns a failed artifact into one line a user can act on: what failed, the last status, the attempts, what next.</summary>
+/// <summary>Turns a failed request into one line a user can act on: what failed, the last status, the attempts, what next.</summary>
 public static class PushErrors
 {
-    public static string Describe(ArtifactPushException failure, PushRetryOptions options, string container, TimeProvider timeProvider)
+    public static string Describe(string step, Exception fault, FaultKind kind, int attempts, PushRetryOptions options, string container, TimeProvider timeProvider)
     {
-        var fault = failure.Fault;
         var status = StorageFaultClassifier.Describe(fault);
-        var attempts = failure.Retries + 1;
-        var next = StorageFaultClassifier.Classify(fault, isBlockStaging: true) switch
+        var next = kind switch
         {
+            _ when StorageFaultClassifier.IsUnreachable(fault) =>
+                "the storage endpoint stopped answering (is the emulator or the network still up?). Nothing was published; re-run the push: it resumes from the blocks already staged.",
             FaultKind.PermissionDenied =>
-                "the SAS or identity lacks a permission this push needs (create + write on blobs, read for resume). Grant the identity 'Storage Blob Data Contributor' on the container; renewing cannot fix this, so no retry was made.",
+                "the SAS or identity lacks a permission this push needs (create + write on blobs, read for resume, list to find published artifacts). Grant the identity 'Storage Blob Data Contributor' on the container; renewing cannot fix this, so no retry was made.",
             FaultKind.CredentialExpired =>
-                $"storage still rejected the credential after {options.MaxCredentialRenewals} renewals; check this machine's clock (skew) and that the identity can create user delegation keys.",
+                $"storage still rejected the credential as expired after {options.MaxCredentialRenewals} renewals; check this machine's clock (skew) and that the identity can create user delegation keys.",
+            FaultKind.CredentialRejected =>
+                "storage answered 403 AuthorizationFailure again with a freshly minted SAS. Either this machine's clock is off by more than the 15-minute skew margin, " +
+                "or the storage account's firewall / network rules deny this machine's address (or the request reached another container). Check the clock, then the account's Networking settings.",
             FaultKind.ContainerNotFound =>
                 $"container '{container}' does not exist; create it, or pass --create-container=true so RefreshCredentials creates it.",
             FaultKind.Transient when PushResiliencePipeline.ExceedsCap(fault, options, timeProvider) =>
@@ -24,6 +27,6 @@ public static class PushErrors
                 "storage kept failing transiently; re-run the push: it resumes from the blocks already staged (raise --max-retries if this is routine).",
             _ => $"{fault.Message} Re-run the push to resume; if it fails the same way, report it.",
         };
-        return Redactor.Redact($"Pushing '{failure.Artifact.RelativePath}' failed after {attempts} attempt{(attempts == 1 ? "" : "s")}: last error {status}. Next: {next}");
+        return Redactor.Redact($"{step} failed after {attempts} attempt{(attempts == 1 ? "" : "s")}: last error {status}. Next: {next}");
     }
 }

@@ -9,11 +9,13 @@ public sealed record PushReport(
     int CredentialRenewals,
     string? SasWindow,
     bool Succeeded,
-    Uri? ManifestUrl)
+    Uri? ManifestUrl,
+    int ControlRetries = 0)
 {
     public long TotalBytes => Artifacts.Sum(a => a.Length);
 
     public long BytesSent => Artifacts.Sum(a => a.BytesSent);
 
-    public int Retries => Artifacts.Sum(a => a.Retries);
+    /// <summary>Every retry of the push: the artifacts' and those of its control requests (claim, listing, manifest).</summary>
+    public int Retries => Artifacts.Sum(a => a.Retries) + ControlRetries;
 }

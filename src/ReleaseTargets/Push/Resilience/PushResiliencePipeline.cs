@@ -40,7 +40,14 @@ public static class PushResiliencePipeline
                 ShouldHandle = args => ValueTask.FromResult(
                     options.MaxCredentialRenewals > 0 &&
                     args.Outcome.Exception is { } e &&
-                    StorageFaultClassifier.Classify(e, IsStaging(args.Context)) == FaultKind.CredentialExpired),
+                    StorageFaultClassifier.Classify(e, IsStaging(args.Context)) switch
+                    {
+                        FaultKind.CredentialExpired => true,
+                        // AuthorizationFailure is also a firewall or network-rule denial, which no SAS fixes: one fresh
+                        // SAS tells the two apart, so only the first attempt of a request renews for it.
+                        FaultKind.CredentialRejected => args.AttemptNumber == 0,
+                        _ => false,
+                    }),
                 OnRetry = async args =>
                 {
                     Count(args.Context);

@@ -36,16 +36,38 @@ public static class StorageFaultClassifier
     public static FaultKind ClassifyResponse(int status, string? errorCode, bool isBlockStaging = false) => (status, errorCode) switch
     {
         (0, _) => FaultKind.Transient,
-        (403, "AuthenticationFailed" or "AuthorizationFailure") => FaultKind.CredentialExpired,
+        (403, "AuthenticationFailed") => FaultKind.CredentialExpired,
+        (403, "AuthorizationFailure") => FaultKind.CredentialRejected,
         (403, _) => FaultKind.PermissionDenied,
         (404, "ContainerNotFound") => FaultKind.ContainerNotFound,
         (404, _) when isBlockStaging => FaultKind.Transient,
+        (404, _) => FaultKind.NotFound,
+        (409, "BlobAlreadyExists") or (412, "ConditionNotMet") => FaultKind.AlreadyExists,
         (400, "Md5Mismatch" or "Crc64Mismatch") => FaultKind.ContentCorrupted,
         (400, "InvalidBlockList") => FaultKind.InvalidBlockList,
         (408 or 429 or 500 or 502 or 503 or 504, _) => FaultKind.Transient,
         (_, "ServerBusy" or "OperationTimedOut" or "InternalError") => FaultKind.Transient,
         _ => FaultKind.Fatal,
     };
+
+    /// <summary>
+    /// True when the endpoint did not answer at all (connection refused, host unreachable): the emulator or the network is
+    /// gone, not a single request. Retrying the other artifacts against it only delays the failure.
+    /// </summary>
+    public static bool IsUnreachable(Exception exception) => exception switch
+    {
+        SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.HostNotFound } => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(IsUnreachable),
+        _ => exception.InnerException is { } inner && IsUnreachable(inner),
+    };
+
+    /// <summary>
+    /// Whether a request that failed for good should stop the whole push: everything but a transient fault of an endpoint
+    /// that still answers. A dead credential, a missing permission or container, a conflict or a vanished endpoint fails
+    /// every other artifact the same way.
+    /// </summary>
+    public static bool StopsThePush(Exception exception, bool isBlockStaging = true) =>
+        IsUnreachable(exception) || Classify(exception, isBlockStaging) is not (FaultKind.Transient or FaultKind.ContentCorrupted);
 
     /// <summary>The wait the service asked for, from <c>x-ms-retry-after-ms</c>, <c>retry-after-ms</c> or <c>Retry-After</c>.</summary>
     public static TimeSpan? RequestedDelay(Exception exception, DateTimeOffset now)
@@ -57,7 +79,7 @@ public static class StorageFaultClassifier
 
         foreach (var header in new[] { "x-ms-retry-after-ms", "retry-after-ms" })
         {
-            if (response.Headers.TryGetValue(header, out var ms) && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out var milliseconds) && milliseconds >= 0)
+            if (response.Headers.TryGetValue(header, out var ms) && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out var milliseconds) && milliseconds >= 0 && milliseconds < TimeSpan.MaxValue.TotalMilliseconds)
             {
                 return TimeSpan.FromMilliseconds(milliseconds);
             }
@@ -65,7 +87,7 @@ public static class StorageFaultClassifier
 
         if (response.Headers.TryGetValue("Retry-After", out var retryAfter))
         {
-            if (double.TryParse(retryAfter, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
+            if (double.TryParse(retryAfter, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && seconds < TimeSpan.MaxValue.TotalSeconds)
             {
                 return TimeSpan.FromSeconds(seconds);
             }
@@ -79,14 +101,16 @@ public static class StorageFaultClassifier
         return null;
     }
 
-    /// <summary>Short description for logs and reports: "503 ServerBusy", "IOException".</summary>
+    /// <summary>Short description for logs and reports: "503 ServerBusy", "IOException", "connection refused".</summary>
     public static string Describe(Exception exception) => exception switch
     {
         RequestFailedException { ErrorCode: { Length: > 0 } code } failed => $"{failed.Status} {code}",
         RequestFailedException { Status: > 0 } failed => $"{failed.Status} {(HttpStatusCode)failed.Status}",
+        _ when IsUnreachable(exception) => "no answer from the endpoint (connection refused)",
         RequestFailedException => "no response",
         AggregateException { InnerExceptions.Count: > 0 } aggregate => Describe(aggregate.InnerExceptions[^1]),
         TimeoutRejectedException => "per-try timeout",
+        ReleaseTargetsException => "refused",
         _ => exception.GetType().Name,
     };
 }

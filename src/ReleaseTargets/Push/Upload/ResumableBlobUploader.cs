@@ -6,90 +6,92 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Win32.SafeHandles;
-using Polly;
 
 namespace ReleaseTargets.Push;
 
 /// <summary>
-/// Uploads one artifact so that nothing is lost and nothing is sent twice: skips a blob already committed with the
-/// same MD5, stages only the blocks the service does not already hold (deterministic IDs), validates every block's
-/// MD5 on the wire, commits with the file's Content-MD5, then verifies what was committed.
+/// Uploads one artifact so that nothing is lost, nothing is sent twice and nothing is overwritten: stages only the blocks
+/// the service does not already hold (deterministic IDs), each carrying the MD5 its bytes had when RefreshCredentials
+/// hashed the file, so the service refuses any byte that changed since; creates the blob only if it does not exist
+/// (If-None-Match: *); and accepts an existing blob only after checking it holds exactly these bytes.
 /// </summary>
-public sealed class ResumableBlobUploader(
-    BlobContainerClient container,
-    ResiliencePipeline pipeline,
-    IPushCredential credential,
-    PushProgress progress,
-    BlockBuffers buffers,
-    int blockSize,
-    TimeProvider timeProvider)
+public sealed class ResumableBlobUploader(BlobContainerClient container, StorageRequestRunner runner, BlockBuffers buffers)
 {
+    private static readonly BlobRequestConditions CreateOnly = new() { IfNoneMatch = ETag.All };
+
+    private PushProgress Progress => runner.Progress!;
+
     /// <param name="artifact">The hashed artifact.</param>
     /// <param name="committed">What a listing of the release prefix found under this blob's name (null: nothing), so that the
-    /// skip check needs no request of its own.</param>
+    /// common case needs no request of its own.</param>
     /// <param name="cancellationToken">Cancels the upload.</param>
     public async Task<ArtifactResult> UploadAsync(Artifact artifact, CommittedBlob? committed, CancellationToken cancellationToken = default)
     {
-        var started = timeProvider.GetTimestamp();
-        var retries = new StrongBox<int>();
-        var client = container.GetBlockBlobClient(artifact.BlobName);
-        var sentBefore = 0L;
-        var plan = BlockPlan.For(artifact, blockSize);
-        var result = new ArtifactResult(artifact.RelativePath, artifact.BlobName, client.Uri, artifact.Length, Convert.ToBase64String(artifact.Md5),
-            ArtifactOutcome.Uploaded, TimeSpan.Zero, 0, plan.Blocks.Count, 0, 0);
+        var started = runner.Progress!.Elapsed;
+        var upload = new Upload(artifact, BlockPlan.For(artifact), container.GetBlockBlobClient(artifact.BlobName));
+        var result = new ArtifactResult(artifact.RelativePath, artifact.BlobName, upload.Client.Uri, artifact.Length, Convert.ToBase64String(artifact.Md5),
+            ArtifactOutcome.Uploaded, TimeSpan.Zero, 0, upload.Plan.Blocks.Count, 0, 0);
         try
         {
-            if (IsSame(committed?.Length, committed?.Md5, artifact))
+            ArtifactOutcome outcome;
+            var reused = 0;
+            if (committed is not null)
             {
-                progress.AddDone(artifact.Length);
-                return result with { Outcome = ArtifactOutcome.Skipped, BlocksReused = plan.Blocks.Count, Duration = timeProvider.GetElapsedTime(started), Retries = retries.Value };
-            }
-
-            using var file = File.OpenHandle(artifact.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
-            int reused;
-            if (plan.Blocks.Count == 1)
-            {
-                // One request instead of two: Put Blob is atomic, so the blob is still invisible until complete.
-                reused = 0;
-                sentBefore = await PutWholeAsync(client, file, plan.Blocks[0], artifact, retries, cancellationToken);
+                await EnsureHoldsExactlyAsync(upload, cancellationToken);
+                Progress.AddDone(artifact.Length);
+                outcome = ArtifactOutcome.Skipped;
+                reused = upload.Plan.Blocks.Count;
             }
             else
             {
-                (reused, sentBefore) = await StageMissingAsync(client, file, plan, retries, cancellationToken);
-                await CommitAsync(client, file, plan, retries, cancellationToken);
-                await VerifyAsync(client, artifact, retries, cancellationToken);
+                using var file = File.OpenHandle(artifact.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+                if (RandomAccess.GetLength(file) != artifact.Length)
+                {
+                    throw Changed(artifact, $"it is now {RandomAccess.GetLength(file)} bytes, was {artifact.Length}");
+                }
+
+                if (upload.Plan.Blocks.Count == 1)
+                {
+                    // One request instead of two: Put Blob is atomic, so the blob is still invisible until complete.
+                    await PutWholeAsync(upload, file, cancellationToken);
+                }
+                else
+                {
+                    reused = await StageMissingAsync(upload, file, cancellationToken);
+                    await CommitAsync(upload, file, cancellationToken);
+                }
+
+                outcome = upload.Existed ? ArtifactOutcome.Skipped : reused > 0 ? ArtifactOutcome.Resumed : ArtifactOutcome.Uploaded;
             }
 
             return result with
             {
-                Outcome = reused > 0 ? ArtifactOutcome.Resumed : ArtifactOutcome.Uploaded,
+                Outcome = outcome,
                 BlocksReused = reused,
-                BytesSent = sentBefore,
-                Duration = timeProvider.GetElapsedTime(started),
-                Retries = retries.Value,
+                BytesSent = upload.Sent,
+                Duration = Progress.Elapsed - started,
+                Retries = upload.Retries.Value,
             };
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw new ArtifactPushException(artifact, exception, retries.Value);
+            throw new ArtifactPushException(artifact, exception, upload.Retries.Value, upload.Sent);
         }
     }
 
-    private async Task<(int Reused, long Sent)> StageMissingAsync(BlockBlobClient client, SafeFileHandle file, BlockPlan plan, StrongBox<int> retries, CancellationToken cancellationToken)
+    private async Task<int> StageMissingAsync(Upload upload, SafeFileHandle file, CancellationToken cancellationToken)
     {
-        var staged = await GetUncommittedAsync(client, retries, cancellationToken);
-        var missing = plan.Blocks.Where(b => !(staged.TryGetValue(b.Id, out var size) && size == b.Length)).ToList();
-        var reused = plan.Blocks.Count - missing.Count;
-        progress.AddDone(plan.Blocks.Where(b => !missing.Contains(b)).Sum(b => (long)b.Length));
+        var staged = await GetUncommittedAsync(upload, cancellationToken);
+        var missing = upload.Plan.Blocks.Where(b => !(staged.TryGetValue(b.Id, out var size) && size == b.Length)).ToList();
+        Progress.AddDone(upload.Plan.Blocks.Except(missing).Sum(b => (long)b.Length));
 
-        long sent = 0;
         // The first block that fails for good stops its siblings: a missing permission must not be tried once per block.
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await Task.WhenAll(missing.Select(async block =>
         {
             try
             {
-                Interlocked.Add(ref sent, await StageBlockAsync(client, file, block, retries, failFast.Token));
+                await StageBlockAsync(upload, file, block, failFast.Token);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -97,142 +99,153 @@ public sealed class ResumableBlobUploader(
                 throw;
             }
         }));
-        return (reused, sent);
+        return upload.Plan.Blocks.Count - missing.Count;
     }
 
-    private async Task<long> StageBlockAsync(BlockBlobClient client, SafeFileHandle file, PlannedBlock block, StrongBox<int> retries, CancellationToken cancellationToken)
+    private async Task StageBlockAsync(Upload upload, SafeFileHandle file, PlannedBlock block, CancellationToken cancellationToken)
     {
         using var lease = await buffers.RentAsync(cancellationToken);
         var buffer = lease.Buffer;
-        long sent = 0;
-        await ReadExactlyAsync(file, buffer, block, cancellationToken);
-        var md5 = MD5.HashData(buffer.AsSpan(0, block.Length));
-        await RunAsync(retries, isBlockStaging: true, async ct =>
+        await ReadExactlyAsync(upload.Artifact, file, buffer, block, cancellationToken);
+        await runner.RunAsync(upload.Step, async ct =>
         {
-            sent += block.Length;
-            progress.AddSent(block.Length);
+            upload.AddSent(block.Length, Progress);
             using var content = new MemoryStream(buffer, 0, block.Length, writable: false);
-            await client.StageBlockAsync(block.Id, content, new BlockBlobStageBlockOptions { TransferValidation = Md5Validation(md5) }, ct);
-        }, cancellationToken);
-        progress.AddDone(block.Length);
-        return sent;
-    }
-
-    private async Task CommitAsync(BlockBlobClient client, SafeFileHandle file, BlockPlan plan, StrongBox<int> retries, CancellationToken cancellationToken)
-    {
-        var options = new CommitBlockListOptions { HttpHeaders = Headers(plan.Artifact) };
-        try
-        {
-            // Commit is idempotent for the same list: after a lost acknowledgement the retry names blocks that are now
-            // committed, which the service accepts; VerifyAsync then checks what was committed.
-            await RunAsync(retries, isBlockStaging: false, ct => client.CommitBlockListAsync(plan.BlockIds, options, ct), cancellationToken);
-        }
-        catch (RequestFailedException exception) when (StorageFaultClassifier.Classify(exception) == FaultKind.InvalidBlockList)
-        {
-            // A staged block vanished (e.g. uncommitted blocks expired): re-list, re-stage what is missing, commit once more.
-            await StageMissingAsync(client, file, plan, retries, cancellationToken);
-            await RunAsync(retries, isBlockStaging: false, ct => client.CommitBlockListAsync(plan.BlockIds, options, ct), cancellationToken);
-        }
-    }
-
-    private async Task<long> PutWholeAsync(BlockBlobClient client, SafeFileHandle file, PlannedBlock block, Artifact artifact, StrongBox<int> retries, CancellationToken cancellationToken)
-    {
-        using var lease = await buffers.RentAsync(cancellationToken);
-        var buffer = lease.Buffer;
-        long sent = 0;
-        await ReadExactlyAsync(file, buffer, block, cancellationToken);
-        // One Put Blob carrying the file's MD5 from RefreshCredentials as Content-MD5: the service checks the bytes
-        // against it and stores it as the blob's MD5, and Put Blob is atomic, so a 201 needs no follow-up HEAD and
-        // the push hashes nothing. A mismatch is either corruption in transit (retried) or a file that changed
-        // since it was hashed, which no retry can fix.
-        await RunAsync(retries, isBlockStaging: true, async ct =>
-        {
-            sent += block.Length;
-            progress.AddSent(block.Length);
-            using var content = new MemoryStream(buffer, 0, block.Length, writable: false);
-            using var md5 = ContentMd5Policy.Scope(artifact.Md5);
             try
             {
-                await client.UploadAsync(content, SingleShot(artifact, block.Length), ct);
+                // The MD5 from the hashing pass, not from these bytes: the service checks them against what was hashed.
+                await upload.Client.StageBlockAsync(block.Id, content, new BlockBlobStageBlockOptions { TransferValidation = Md5Validation(block.Md5) }, ct);
             }
-            catch (RequestFailedException exception) when (StorageFaultClassifier.Classify(exception) == FaultKind.ContentCorrupted
-                && !MD5.HashData(buffer.AsSpan(0, block.Length)).AsSpan().SequenceEqual(artifact.Md5))
+            catch (RequestFailedException exception) when (StorageFaultClassifier.Classify(exception, isBlockStaging: true) == FaultKind.ContentCorrupted)
             {
-                throw new ReleaseTargetsException($"'{artifact.RelativePath}' changed after RefreshCredentials hashed it; re-run the Build stage and the push.");
+                ThrowIfChanged(upload.Artifact, buffer, block);
+                throw;
+            }
+        }, cancellationToken, upload.Retries, isBlockStaging: true);
+        Progress.AddDone(block.Length);
+    }
+
+    private async Task CommitAsync(Upload upload, SafeFileHandle file, CancellationToken cancellationToken)
+    {
+        var options = new CommitBlockListOptions { HttpHeaders = Headers(upload.Artifact), Conditions = CreateOnly };
+        try
+        {
+            await CreateAsync(upload, ct => upload.Client.CommitBlockListAsync(upload.Plan.BlockIds, options, ct), cancellationToken);
+        }
+        catch (StorageRequestException exception) when (exception.Kind == FaultKind.InvalidBlockList)
+        {
+            // A staged block vanished (e.g. uncommitted blocks expired): re-list, re-stage what is missing, commit once more.
+            await StageMissingAsync(upload, file, cancellationToken);
+            await CreateAsync(upload, ct => upload.Client.CommitBlockListAsync(upload.Plan.BlockIds, options, ct), cancellationToken);
+        }
+
+        // The check the commit cannot pass by itself: the committed list, read back, is this plan (IDs bind the file's
+        // MD5 and every block was accepted against its hashed MD5), so another writer's blob fails here.
+        await EnsureHoldsExactlyAsync(upload, cancellationToken);
+    }
+
+    private async Task PutWholeAsync(Upload upload, SafeFileHandle file, CancellationToken cancellationToken)
+    {
+        var block = upload.Plan.Blocks[0];
+        using var lease = await buffers.RentAsync(cancellationToken);
+        var buffer = lease.Buffer;
+        await ReadExactlyAsync(upload.Artifact, file, buffer, block, cancellationToken);
+        // One Put Blob carrying the file's MD5 from RefreshCredentials as Content-MD5: the service checks the bytes
+        // against it and stores it as the blob's MD5, and Put Blob is atomic, so a 201 needs no follow-up request and
+        // the push hashes nothing. A mismatch is either corruption in transit (retried) or a file that changed since
+        // it was hashed, which no retry can fix.
+        await CreateAsync(upload, async ct =>
+        {
+            upload.AddSent(block.Length, Progress);
+            using var content = new MemoryStream(buffer, 0, block.Length, writable: false);
+            using var md5 = ContentMd5Policy.Scope(upload.Artifact.Md5);
+            try
+            {
+                await upload.Client.UploadAsync(content, SingleShot(upload.Artifact, block.Length), ct);
+            }
+            catch (RequestFailedException exception) when (StorageFaultClassifier.Classify(exception, isBlockStaging: true) == FaultKind.ContentCorrupted)
+            {
+                ThrowIfChanged(upload.Artifact, buffer, block);
+                throw;
             }
         }, cancellationToken);
-
-        progress.AddDone(block.Length);
-        return sent;
+        Progress.AddDone(block.Length);
     }
 
-    private async Task VerifyAsync(BlockBlobClient client, Artifact artifact, StrongBox<int> retries, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the blob only if it does not exist. When it does — this push's own earlier attempt whose answer was lost,
+    /// or a concurrent push of the same release — it is accepted only if it holds exactly these bytes; never overwritten.
+    /// </summary>
+    private async Task CreateAsync(Upload upload, Func<CancellationToken, Task> create, CancellationToken cancellationToken)
     {
-        var committed = await GetPropertiesAsync(client, retries, cancellationToken);
-        if (!IsSame(committed?.ContentLength, committed?.ContentHash, artifact))
+        try
+        {
+            await runner.RunAsync(upload.Step, create, cancellationToken, upload.Retries, isBlockStaging: true);
+        }
+        catch (StorageRequestException exception) when (exception.Kind == FaultKind.AlreadyExists)
+        {
+            await EnsureHoldsExactlyAsync(upload, cancellationToken);
+            upload.Existed = upload.Sent == 0;
+        }
+    }
+
+    /// <summary>
+    /// A stored Content-MD5 header is not proof: the blob must hold exactly the planned content. A multi-block blob's
+    /// committed block list must be the plan; a one-block blob is read back and hashed (it is at most one block).
+    /// </summary>
+    private async Task EnsureHoldsExactlyAsync(Upload upload, CancellationToken cancellationToken)
+    {
+        var (artifact, plan, client) = (upload.Artifact, upload.Plan, upload.Client);
+        string? difference;
+        if (plan.Blocks.Count > 1)
+        {
+            var list = await runner.RunAsync(upload.Step, async ct => (await client.GetBlockListAsync(BlockListTypes.Committed, cancellationToken: ct)).Value, cancellationToken, upload.Retries);
+            var same = list.CommittedBlocks.Select(b => (b.Name, b.SizeLong)).SequenceEqual(plan.Blocks.Select(b => (b.Id, (long)b.Length)));
+            difference = same ? null : $"its {list.CommittedBlocks.Count()} committed blocks ({Diagnostics.Units.Bytes(list.BlobContentLength)}) are not the {plan.Blocks.Count} blocks of this file";
+        }
+        else
+        {
+            var stored = await runner.RunAsync(upload.Step, async ct => (await client.DownloadContentAsync(ct)).Value.Content, cancellationToken, upload.Retries);
+            var bytes = stored.ToMemory();
+            difference = bytes.Length == artifact.Length && MD5.HashData(bytes.Span).AsSpan().SequenceEqual(artifact.Md5)
+                ? null
+                : $"it holds {bytes.Length} bytes with MD5 '{Convert.ToBase64String(MD5.HashData(bytes.Span))}'";
+        }
+
+        if (difference is not null)
         {
             throw new ReleaseTargetsException(
-                $"Integrity check failed for '{artifact.BlobName}': storage holds {committed?.ContentLength ?? 0} bytes with MD5 " +
-                $"'{(committed?.ContentHash is { } h ? Convert.ToBase64String(h) : "none")}', expected {artifact.Length} bytes with MD5 '{Convert.ToBase64String(artifact.Md5)}'. Re-run the push.");
+                $"'{artifact.BlobName}' already exists in container '{container.Name}' with other content than '{artifact.RelativePath}' " +
+                $"({artifact.Length} bytes, MD5 '{Convert.ToBase64String(artifact.Md5)}'): {difference}. Blobs of a release are never overwritten; " +
+                "another push wrote it. Publish under a new --release-version, or delete the unfinished release first.");
         }
     }
 
-    private async Task<BlobProperties?> GetPropertiesAsync(BlockBlobClient client, StrongBox<int> retries, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, long>> GetUncommittedAsync(Upload upload, CancellationToken cancellationToken)
     {
         try
         {
-            return await RunAsync(retries, isBlockStaging: false, async ct => (await client.GetPropertiesAsync(cancellationToken: ct)).Value, cancellationToken);
-        }
-        catch (RequestFailedException exception) when (exception.Status == 404 && exception.ErrorCode != "ContainerNotFound")
-        {
-            return null;
-        }
-    }
-
-    private async Task<Dictionary<string, long>> GetUncommittedAsync(BlockBlobClient client, StrongBox<int> retries, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var list = await RunAsync(retries, isBlockStaging: false, async ct => (await client.GetBlockListAsync(BlockListTypes.Uncommitted, cancellationToken: ct)).Value, cancellationToken);
+            var list = await runner.RunAsync(upload.Step, async ct => (await upload.Client.GetBlockListAsync(BlockListTypes.Uncommitted, cancellationToken: ct)).Value, cancellationToken, upload.Retries);
             return list.UncommittedBlocks.GroupBy(b => b.Name).ToDictionary(g => g.Key, g => g.Last().SizeLong);
         }
-        catch (RequestFailedException exception) when (exception.Status == 404 && exception.ErrorCode != "ContainerNotFound")
+        catch (StorageRequestException exception) when (exception.Kind == FaultKind.NotFound)
         {
             return [];
         }
     }
 
-    private Task RunAsync(StrongBox<int> retries, bool isBlockStaging, Func<CancellationToken, Task> action, CancellationToken cancellationToken) =>
-        RunAsync(retries, isBlockStaging, async ct =>
-        {
-            await action(ct);
-            return true;
-        }, cancellationToken);
-
-    private async Task<T> RunAsync<T>(StrongBox<int> retries, bool isBlockStaging, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)
+    private static void ThrowIfChanged(Artifact artifact, byte[] buffer, PlannedBlock block)
     {
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(PushResiliencePipeline.IsBlockStaging, isBlockStaging);
-        context.Properties.Set(PushResiliencePipeline.RetryCounter, retries);
-        try
+        if (!MD5.HashData(buffer.AsSpan(0, block.Length)).AsSpan().SequenceEqual(block.Md5))
         {
-            return await pipeline.ExecuteAsync(
-                async (ctx, state) =>
-                {
-                    await credential.BeforeRequestAsync(progress, ctx.CancellationToken);
-                    ctx.Properties.Set(PushResiliencePipeline.CredentialGeneration, credential.Generation);
-                    return await state(ctx.CancellationToken);
-                },
-                context,
-                action);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
+            throw Changed(artifact, $"block {block.Index} at offset {block.Offset} differs from what was hashed");
         }
     }
 
-    private static async Task ReadExactlyAsync(SafeFileHandle file, byte[] buffer, PlannedBlock block, CancellationToken cancellationToken)
+    private static ReleaseTargetsException Changed(Artifact artifact, string how) =>
+        new($"'{artifact.RelativePath}' changed after RefreshCredentials hashed it ({how}); nothing was committed under the old MD5. Re-run the Build stage and the push.");
+
+    private static async Task ReadExactlyAsync(Artifact artifact, SafeFileHandle file, byte[] buffer, PlannedBlock block, CancellationToken cancellationToken)
     {
         var read = 0;
         while (read < block.Length)
@@ -240,7 +253,7 @@ public sealed class ResumableBlobUploader(
             var n = await RandomAccess.ReadAsync(file, buffer.AsMemory(read, block.Length - read), block.Offset + read, cancellationToken);
             if (n == 0)
             {
-                throw new ReleaseTargetsException($"The file changed while it was being pushed (shorter than planned at offset {block.Offset + read}); re-run the Build stage and the push.");
+                throw Changed(artifact, $"shorter than planned at offset {block.Offset + read}");
             }
 
             read += n;
@@ -252,15 +265,40 @@ public sealed class ResumableBlobUploader(
     private static BlobUploadOptions SingleShot(Artifact artifact, int length) => new()
     {
         HttpHeaders = Headers(artifact),
+        Conditions = CreateOnly,
         TransferOptions = new StorageTransferOptions { InitialTransferSize = length + 1L, MaximumTransferSize = Math.Max(1, length) },
         TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = StorageChecksumAlgorithm.None },
     };
-
-    private static bool IsSame(long? length, byte[]? md5, Artifact artifact) =>
-        length == artifact.Length && md5 is not null && md5.AsSpan().SequenceEqual(artifact.Md5);
 
     private static BlobHttpHeaders Headers(Artifact artifact) => new() { ContentHash = artifact.Md5, ContentType = ContentTypes.For(artifact.RelativePath) };
 
     // MD5, not CRC64/Auto: Azurite stores CRC64 "structured message" bodies encoded (DESIGN.md §2).
     private static UploadTransferValidationOptions Md5Validation(byte[] md5) => new() { ChecksumAlgorithm = StorageChecksumAlgorithm.MD5, PrecalculatedChecksum = md5 };
+
+    /// <summary>One artifact's upload in progress: what it is, and what it cost so far (kept when it fails).</summary>
+    private sealed class Upload(Artifact artifact, BlockPlan plan, BlockBlobClient client)
+    {
+        private long _sent;
+
+        public Artifact Artifact { get; } = artifact;
+
+        public BlockPlan Plan { get; } = plan;
+
+        public BlockBlobClient Client { get; } = client;
+
+        public string Step { get; } = $"Pushing '{artifact.RelativePath}'";
+
+        public StrongBox<int> Retries { get; } = new();
+
+        public long Sent => Interlocked.Read(ref _sent);
+
+        /// <summary>The blob was already there with exactly this content (found by the create, not by the listing).</summary>
+        public bool Existed { get; set; }
+
+        public void AddSent(long bytes, PushProgress progress)
+        {
+            Interlocked.Add(ref _sent, bytes);
+            progress.AddSent(bytes);
+        }
+    }
 }

@@ -1,0 +1,85 @@
+using System.Globalization;
+
+namespace ReleaseTargets.Push;
+
+/// <summary>
+/// The one policy for what may become a blob name. A blob name is the release prefix plus the file's path relative to
+/// the artifacts folder, and nothing a URL, the SDK or the service could turn into another path is allowed through:
+/// a file literally named <c>..\other-version\v.txt</c> is a valid Linux name, and the service turns its backslashes
+/// into separators and resolves the dots, overwriting another release.
+/// </summary>
+public static class ArtifactNames
+{
+    /// <summary>Azure's limit for a blob name, prefix included.</summary>
+    public const int MaxBlobNameLength = 1024;
+
+    /// <summary>Why <paramref name="relativePath"/> (separators '/') cannot be a blob name under the release prefix, or null when it can.</summary>
+    public static string? Problem(string relativePath)
+    {
+        if (relativePath.Length == 0)
+        {
+            return "the name is empty";
+        }
+
+        foreach (var c in relativePath)
+        {
+            switch (c)
+            {
+                case '\\':
+                    return "it contains a backslash, which storage and URLs treat as a path separator";
+                case '%':
+                    return "it contains '%', which URL decoding could turn into another name (e.g. %2e%2e is '..')";
+                case '?' or '#':
+                    return $"it contains '{c}', which ends the path part of a URL";
+            }
+
+            if (char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+            {
+                return $"it contains the invisible character U+{(int)c:X4}";
+            }
+        }
+
+        if (relativePath.StartsWith('/'))
+        {
+            return "it is an absolute path";
+        }
+
+        foreach (var segment in relativePath.Split('/'))
+        {
+            if (segment.Length == 0)
+            {
+                return "it has an empty path segment ('//')";
+            }
+
+            if (segment is "." or "..")
+            {
+                return $"it has a '{segment}' path segment, which would leave its folder";
+            }
+
+            // The service and many clients drop trailing dots: "a." and "a" would be one blob.
+            if (segment.EndsWith('.'))
+            {
+                return $"the segment '{segment}' ends with '.', which storage clients drop";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Why a glob of the Artifacts parameter could select files outside the artifacts folder, or null.</summary>
+    public static string? GlobProblem(string glob)
+    {
+        var pattern = glob.StartsWith('!') ? glob[1..] : glob;
+        if (Path.IsPathRooted(pattern) || pattern.StartsWith('/') || pattern.StartsWith('\\'))
+        {
+            return $"Artifacts glob '{glob}' is an absolute path: globs are relative to ArtifactsDirectory; point --artifacts-directory at the folder instead.";
+        }
+
+        if (pattern.Split('/', '\\').Any(segment => segment == ".."))
+        {
+            return $"Artifacts glob '{glob}' contains '..': globs select files under ArtifactsDirectory only; to publish files from elsewhere, point --artifacts-directory at their folder.";
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace ReleaseTargets.Push;
+
+/// <summary>
+/// Who may publish a version: the first push to create <c>_releasetargets/claims/&lt;version&gt;.json</c> (a conditional
+/// create, If-None-Match: *) claims the version for its exact content. A push of the same content — a re-run, a resume or
+/// a concurrent duplicate — proceeds and completes the same release; a push of other content is refused before it sends
+/// a byte, so concurrent pushes of one version can never tear a release.
+/// </summary>
+public sealed record ReleaseClaim(string Version, string ContentDigest, DateTimeOffset ClaimedAt, string ClaimedBy, IReadOnlyList<ClaimedArtifact> Artifacts)
+{
+    /// <summary>Claims live beside the shared history, under the reserved prefix no artifact can reach.</summary>
+    public const string Prefix = "_releasetargets/claims/";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static string BlobNameFor(string version) => $"{Prefix}{version}.json";
+
+    public static ReleaseClaim For(ArtifactSet artifacts, string version, DateTimeOffset now, string claimedBy)
+    {
+        var list = artifacts.Artifacts.Select(a => new ClaimedArtifact(a.RelativePath, a.Length, Convert.ToBase64String(a.Md5))).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+        return new ReleaseClaim(version, DigestOf(list), now, claimedBy, list);
+    }
+
+    /// <summary>SHA-256 over every artifact's name, length and MD5, in name order: equal exactly when the content is.</summary>
+    public static string DigestOf(IEnumerable<ClaimedArtifact> artifacts)
+    {
+        var text = new StringBuilder();
+        foreach (var a in artifacts.OrderBy(a => a.Name, StringComparer.Ordinal))
+        {
+            text.Append(a.Name).Append('\n').Append(a.Length).Append('\n').Append(a.Md5).Append('\n');
+        }
+
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>One line on how <paramref name="other"/> differs from this claim, for the refusal message.</summary>
+    public string FirstDifference(ReleaseClaim other)
+    {
+        var mine = Artifacts.ToDictionary(a => a.Name, StringComparer.Ordinal);
+        var theirs = other.Artifacts.ToDictionary(a => a.Name, StringComparer.Ordinal);
+        foreach (var name in mine.Keys.Union(theirs.Keys).Order(StringComparer.Ordinal))
+        {
+            var (m, t) = (mine.GetValueOrDefault(name), theirs.GetValueOrDefault(name));
+            if (m is null)
+            {
+                return $"'{name}' is in the claimed release but not in this push";
+            }
+
+            if (t is null)
+            {
+                return $"'{name}' is in this push but not in the claimed release";
+            }
+
+            if (m != t)
+            {
+                return $"'{name}' is {t.Length} bytes with MD5 '{t.Md5}' there, {m.Length} bytes with MD5 '{m.Md5}' here";
+            }
+        }
+
+        return "the content digests differ";
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static ReleaseClaim? FromJson(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ReleaseClaim>(json, Json) is { ContentDigest.Length: > 0, Artifacts: not null } claim ? claim : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>One artifact of a <see cref="ReleaseClaim"/>.</summary>
+public sealed record ClaimedArtifact(string Name, long Length, string Md5);
