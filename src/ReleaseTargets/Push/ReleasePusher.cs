@@ -66,6 +66,16 @@ public sealed class ReleasePusher(
                 }
             }
         }
+        catch (StorageRequestException failed)
+        {
+            // A control request (manifest, claim, listing) failed for good: same report, same next step as an artifact failure.
+            stoppedBy = $"{failed.Step} failed";
+            var report = Report(succeeded: false);
+            WriteLines(report);
+            throw new PushFailedException(report, [
+                failed.Message,
+                $"Push of release '{version}' stopped after sending {Units.Bytes(report.BytesSent)}; no manifest was written, so the release is not visible. Re-run the push to resume."]);
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             stoppedBy = "the push was cancelled";
@@ -76,16 +86,16 @@ public sealed class ReleasePusher(
                 "Staged blocks are kept: re-run the push to resume from them."]);
         }
 
-        var report = Report(succeeded: manifestUrl is not null);
-        WriteLines(report);
-        if (!report.Succeeded)
+        var final = Report(succeeded: manifestUrl is not null);
+        WriteLines(final);
+        if (!final.Succeeded)
         {
-            var failures = report.Artifacts.Where(r => r.Outcome == ArtifactOutcome.Failed).Select(r => r.Error!).ToList();
-            throw new PushFailedException(report, failures.Prepend(
-                $"Push of release '{version}' failed for {failures.Count} artifact(s) after sending {Units.Bytes(report.BytesSent)}; no manifest was written, so the release is not visible. Re-run the push to resume.").ToList());
+            var failures = final.Artifacts.Where(r => r.Outcome == ArtifactOutcome.Failed).Select(r => r.Error!).ToList();
+            throw new PushFailedException(final, failures.Prepend(
+                $"Push of release '{version}' failed for {failures.Count} artifact(s) after sending {Units.Bytes(final.BytesSent)}; no manifest was written, so the release is not visible. Re-run the push to resume.").ToList());
         }
 
-        return report;
+        return final;
     }
 
     /// <returns>The first artifact failure that stopped the whole push, or null.</returns>
@@ -109,6 +119,15 @@ public sealed class ReleasePusher(
                     {
                         results[i] = await uploader.UploadAsync(artifact, committed.GetValueOrDefault(artifact.BlobName), ct);
                     }
+                    catch (ArtifactPushException stopped) when (stopped.Fault is OperationCanceledException && ct.IsCancellationRequested)
+                    {
+                        results[i] = Result(artifact, ArtifactOutcome.Interrupted) with
+                        {
+                            BytesSent = stopped.BytesSent,
+                            Retries = stopped.Retries,
+                            Error = $"interrupted: the push stopped because {(cancellationToken.IsCancellationRequested ? "it was cancelled" : Volatile.Read(ref stoppedBy))}; staged blocks are kept",
+                        };
+                    }
                     catch (ArtifactPushException failure)
                     {
                         results[i] = Result(artifact, ArtifactOutcome.Failed) with { BytesSent = failure.BytesSent, Retries = failure.Retries, Error = failure.Message };
@@ -127,6 +146,8 @@ public sealed class ReleasePusher(
         {
         }
 
+        // Parallel.ForEachAsync may end quietly when every started body finished: a cancelled push must not go on to the manifest.
+        cancellationToken.ThrowIfCancellationRequested();
         return stoppedBy;
     }
 

@@ -42,8 +42,8 @@ public sealed class KilledPushTests(AzuriteFixture azurite)
         child.BeginOutputReadLine();
         child.BeginErrorReadLine();
 
-        // Manifest check, listing, block list, then blocks: kill once five blocks are staged, about 40 %.
-        var started = h.Proxy.WaitForRequestsAsync(3 + 5);
+        // Manifest check, claim, listing, block list, then blocks: kill once five blocks are staged, about 40 %.
+        var started = h.Proxy.WaitForRequestsAsync(4 + 5);
         var exited = child.WaitForExitAsync();
         if (await Task.WhenAny(started, exited) == exited)
         {

@@ -230,9 +230,9 @@ public sealed class PushFaultTests(AzuriteFixture azurite)
         await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes));
         h.Container = "missing-" + Guid.NewGuid().ToString("N")[..8];
 
-        var error = await Assert.ThrowsAsync<ReleaseTargetsException>(() => h.PushAsync(h.Options(o => o.CreateContainer = false)));
+        var error = await Assert.ThrowsAsync<PushFailedException>(() => h.PushAsync(h.Options(o => o.CreateContainer = false)));
 
-        Assert.Contains($"Container '{h.Container}' does not exist at ", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"Reading the release manifest failed after 1 attempt: last error 404 ContainerNotFound. Next: container '{h.Container}' does not exist", error.Message, StringComparison.Ordinal);
         Assert.Contains("pass --create-container=true", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(h.Proxy.Requests, r => r.Method == "PUT");
     }
@@ -242,14 +242,15 @@ public sealed class PushFaultTests(AzuriteFixture azurite)
     {
         await using var h = await PushHarness.StartAsync(azurite, (Big, (10 * PushHarness.BlockSize) + 7));
         using var stop = new CancellationTokenSource();
-        // Stop the run once four blocks were staged, as if the process were killed mid-push.
+        // Stop the run once four blocks were staged (after manifest check, claim, listing and block list), as a Ctrl-C would.
         var interrupted = Task.Run(async () =>
         {
-            await h.Proxy.WaitForRequestsAsync(3 + 4);
+            await h.Proxy.WaitForRequestsAsync(4 + 4);
             stop.Cancel();
         });
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => h.PushAsync(h.Options(o => o.Concurrency = 1), cancellationToken: stop.Token));
+        var cancelled = await Assert.ThrowsAsync<PushFailedException>(() => h.PushAsync(h.Options(o => o.Concurrency = 1), cancellationToken: stop.Token));
+        Assert.Matches(@"^Push of release '[^']+' was cancelled after sending [1-9][\d.]* [KM]iB; no manifest was written, so nothing was published\. Staged blocks are kept: re-run the push to resume from them\.$", cancelled.Message);
         await interrupted;
         // What the service really holds is the truth, whatever the client saw of the request in flight; the proxy may
         // still complete a block the cancelled client abandoned, so read until the list stops changing.
@@ -278,7 +279,8 @@ public sealed class PushFaultTests(AzuriteFixture azurite)
         await h.PushAsync();
 
         Assert.Equal(2, h.Proxy.Count(r => r.Comp == "blocklist" && r.Method == "PUT"));
-        Assert.Equal(2, h.Proxy.Count(r => r.Comp == "blocklist" && r.Method == "GET"));
+        // Resume listing, the relist after the refusal, and the post-commit check.
+        Assert.Equal(3, h.Proxy.Count(r => r.Comp == "blocklist" && r.Method == "GET"));
         Assert.Equal(5, h.PutBlocks);
         await h.AssertCommittedBlocksEqualPlanAsync(Big);
         await h.AssertBlobMatchesSourceAsync(Big);

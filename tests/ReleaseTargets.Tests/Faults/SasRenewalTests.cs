@@ -81,7 +81,7 @@ public sealed class SasRenewalTests(AzuriteFixture azurite)
 
         var error = await Assert.ThrowsAsync<PushFailedException>(() => pusher.PushAsync(artifacts, h.Version, new Dictionary<string, double>(), null));
 
-        Assert.Contains("failed after 1 attempt: last error 403 AuthorizationPermissionMismatch", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Claiming release '" + h.Version + "' failed after 1 attempt: last error 403 AuthorizationPermissionMismatch", error.Message, StringComparison.Ordinal);
         Assert.Contains("lacks a permission", error.Message, StringComparison.Ordinal);
         Assert.False(await h.ExistsAsync($"{h.Version}/{Big}"));
         await h.AssertManifestAbsentAsync();

@@ -13,15 +13,17 @@ public sealed class StorageFaultClassifierTests
     [InlineData(429, null, false, FaultKind.Transient)]
     [InlineData(408, null, false, FaultKind.Transient)]
     [InlineData(404, "BlobNotFound", true, FaultKind.Transient)]
-    [InlineData(404, "BlobNotFound", false, FaultKind.Fatal)]
+    [InlineData(404, "BlobNotFound", false, FaultKind.NotFound)]
     [InlineData(404, "ContainerNotFound", true, FaultKind.ContainerNotFound)]
     [InlineData(403, "AuthenticationFailed", false, FaultKind.CredentialExpired)]
-    [InlineData(403, "AuthorizationFailure", true, FaultKind.CredentialExpired)]
+    [InlineData(403, "AuthorizationFailure", true, FaultKind.CredentialRejected)]
     [InlineData(403, "AuthorizationPermissionMismatch", true, FaultKind.PermissionDenied)]
     [InlineData(400, "Md5Mismatch", true, FaultKind.ContentCorrupted)]
     [InlineData(400, "InvalidBlockList", false, FaultKind.InvalidBlockList)]
     [InlineData(400, "InvalidHeaderValue", false, FaultKind.Fatal)]
-    [InlineData(409, "BlobAlreadyExists", false, FaultKind.Fatal)]
+    [InlineData(409, "BlobAlreadyExists", false, FaultKind.AlreadyExists)]
+    [InlineData(412, "ConditionNotMet", false, FaultKind.AlreadyExists)]
+    [InlineData(409, "ContainerBeingDeleted", false, FaultKind.Fatal)]
     public void Classify_StatusAndErrorCode_DecideTheKind(int status, string? code, bool staging, FaultKind expected)
     {
         var exception = new RequestFailedException(status, "message text is never read", code, null);
@@ -46,5 +48,14 @@ public sealed class StorageFaultClassifierTests
         Assert.Equal(FaultKind.Transient, StorageFaultClassifier.Classify(new TimeoutRejectedException()));
         Assert.Equal(FaultKind.Transient, StorageFaultClassifier.Classify(new AggregateException(new RequestFailedException("x"), new IOException("reset"))));
         Assert.Equal(FaultKind.Fatal, StorageFaultClassifier.Classify(new InvalidOperationException("bug")));
+    }
+
+    [Fact]
+    public void IsUnreachable_ConnectionRefusedInsideTheSdkException_IsTheEndpointNotAnAnswer()
+    {
+        var refused = new RequestFailedException("Connection refused (127.0.0.1:1)", new HttpRequestException("Connection refused", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused)));
+
+        Assert.True(StorageFaultClassifier.IsUnreachable(refused));
+        Assert.False(StorageFaultClassifier.IsUnreachable(new RequestFailedException(503, "busy", "ServerBusy", null)));
     }
 }

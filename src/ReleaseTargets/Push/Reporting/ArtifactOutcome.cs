@@ -15,6 +15,9 @@ public enum ArtifactOutcome
     /// <summary>Could not be pushed.</summary>
     Failed,
 
+    /// <summary>Started, then stopped with the push (cancelled, or another artifact's failure); its staged blocks are kept for a re-run.</summary>
+    Interrupted,
+
     /// <summary>Not tried: the push stopped first (cancelled, or another artifact's failure would have failed it too).</summary>
     NotAttempted,
 }

@@ -26,7 +26,7 @@ public static class PushReportWriter
                 ArtifactOutcome.Skipped => "already there, skipped",
                 ArtifactOutcome.Resumed => $"resumed, {a.BlocksReused}/{a.BlocksTotal} blocks reused",
                 ArtifactOutcome.Failed => "FAILED: " + a.Error,
-                ArtifactOutcome.NotAttempted => a.Error ?? "not attempted",
+                ArtifactOutcome.Interrupted or ArtifactOutcome.NotAttempted => a.Error ?? "not attempted",
                 _ => $"{a.BlocksTotal} block{(a.BlocksTotal == 1 ? "" : "s")}",
             };
             yield return $"  {a.Name} ({Units.Bytes(a.Length)}) → {a.Url} [{detail}; {Units.Duration(a.Duration)}; {a.Retries} retries]";

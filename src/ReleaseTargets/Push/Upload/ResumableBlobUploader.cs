@@ -73,8 +73,9 @@ public sealed class ResumableBlobUploader(BlobContainerClient container, Storage
                 Retries = upload.Retries.Value,
             };
         }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception exception)
         {
+            // Cancellation too: the push reports what this artifact really sent before it stopped.
             throw new ArtifactPushException(artifact, exception, upload.Retries.Value, upload.Sent);
         }
     }
