@@ -30,6 +30,8 @@ public sealed class ReleasePusher(
         var manifestClient = container.GetBlobClient(ReleaseManifest.BlobNameFor(version));
         Uri? manifestUrl = null;
         string? stoppedBy = null;
+        ETag? ownClaim = null;
+        var claim = ReleaseClaim.For(artifacts, version, timeProvider.GetUtcNow(), $"{Environment.MachineName} (pid {Environment.ProcessId})");
 
         PushReport Report(bool succeeded) => new(
             version,
@@ -55,7 +57,7 @@ public sealed class ReleasePusher(
             }
             else
             {
-                await ClaimAsync(artifacts, version, runner, control, cancellationToken);
+                ownClaim = await ClaimAsync(claim, version, runner, control, cancellationToken);
                 var committed = await ListCommittedAsync(artifacts.Prefix, runner, control, cancellationToken);
                 stoppedBy = await UploadAllAsync(artifacts, committed, runner, results, cancellationToken);
                 if (results.All(r => r?.Outcome is not (ArtifactOutcome.Failed or null)))
@@ -71,6 +73,7 @@ public sealed class ReleasePusher(
             // A control request (manifest, claim, listing) failed for good: same report, same next step as an artifact failure.
             stoppedBy = $"{failed.Step} failed";
             var report = Report(succeeded: false);
+            await ReleaseClaimIfNothingCommittedAsync(ownClaim, claim, report, version, runner);
             WriteLines(report);
             throw new PushFailedException(report, [
                 failed.Message,
@@ -80,6 +83,7 @@ public sealed class ReleasePusher(
         {
             stoppedBy = "the push was cancelled";
             var cancelled = Report(succeeded: false);
+            await ReleaseClaimIfNothingCommittedAsync(ownClaim, claim, cancelled, version, runner);
             WriteLines(cancelled);
             throw new PushFailedException(cancelled, [
                 $"Push of release '{version}' was cancelled after sending {Units.Bytes(cancelled.BytesSent)}; no manifest was written, so nothing was published. " +
@@ -90,6 +94,7 @@ public sealed class ReleasePusher(
         WriteLines(final);
         if (!final.Succeeded)
         {
+            await ReleaseClaimIfNothingCommittedAsync(ownClaim, claim, final, version, runner);
             var failures = final.Artifacts.Where(r => r.Outcome == ArtifactOutcome.Failed).Select(r => r.Error!).ToList();
             throw new PushFailedException(final, failures.Prepend(
                 $"Push of release '{version}' failed for {failures.Count} artifact(s) after sending {Units.Bytes(final.BytesSent)}; no manifest was written, so the release is not visible. Re-run the push to resume.").ToList());
@@ -151,31 +156,72 @@ public sealed class ReleasePusher(
         return stoppedBy;
     }
 
-    private async Task ClaimAsync(ArtifactSet artifacts, string version, StorageRequestRunner runner, System.Runtime.CompilerServices.StrongBox<int> control, CancellationToken cancellationToken)
+    /// <summary>
+    /// A push that claimed the version and then failed before committing any blob gives the claim back, so that a re-run
+    /// with corrected artifacts (a file changed after hashing, a missing permission fixed) is not refused as "another push".
+    /// Once a blob is committed the claim stays: only this content can complete the release. Best effort, conditional on
+    /// the claim being the one this push wrote.
+    /// </summary>
+    private async Task ReleaseClaimIfNothingCommittedAsync(ETag? ownClaim, ReleaseClaim claim, PushReport report, string version, StorageRequestRunner runner)
     {
-        var claim = ReleaseClaim.For(artifacts, version, timeProvider.GetUtcNow(), $"{Environment.MachineName} (pid {Environment.ProcessId})");
-        var client = container.GetBlobClient(ReleaseClaim.BlobNameFor(version));
-        var step = $"Claiming release '{version}'";
+        if (ownClaim is not { } etag || report.Artifacts.Any(a => a.Outcome is ArtifactOutcome.Uploaded or ArtifactOutcome.Resumed or ArtifactOutcome.Skipped))
+        {
+            return;
+        }
+
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(10), timeProvider);
         try
         {
-            await runner.RunAsync(step, ct => client.UploadAsync(BinaryData.FromString(claim.ToJson()), new BlobUploadOptions { Conditions = CreateOnly, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct), cancellationToken, control);
-            return;
+            // An overwrite of our own claim (If-Match), not a delete: the SAS stays least-privilege (no delete permission).
+            var client = container.GetBlobClient(ReleaseClaim.BlobNameFor(version));
+            var released = BinaryData.FromString(claim.AsReleased(timeProvider.GetUtcNow()).ToJson());
+            await runner.RunAsync($"Releasing the claim on '{version}'", ct => client.UploadAsync(released, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = etag } }, ct), bounded.Token);
+            log.Verbose($"Nothing of release '{version}' was committed: its claim was given back, so a re-run may push other content.");
         }
-        catch (StorageRequestException exception) when (exception.Kind == FaultKind.AlreadyExists)
+        catch (Exception exception) when (exception is ReleaseTargetsException or OperationCanceledException)
         {
+            log.Verbose($"The claim on release '{version}' stays ({exception.Message}); it names this push's content.");
         }
+    }
 
-        var existing = ReleaseClaim.FromJson((await runner.RunAsync(step, async ct => (await client.DownloadContentAsync(ct)).Value.Content, cancellationToken, control)).ToString());
-        if (existing?.ContentDigest == claim.ContentDigest)
+    /// <returns>The ETag of the claim this push wrote; null when it joined an existing claim for the same content.</returns>
+    private async Task<ETag?> ClaimAsync(ReleaseClaim claim, string version, StorageRequestRunner runner, System.Runtime.CompilerServices.StrongBox<int> control, CancellationToken cancellationToken)
+    {
+        var client = container.GetBlobClient(ReleaseClaim.BlobNameFor(version));
+        var step = $"Claiming release '{version}'";
+        var conditions = CreateOnly;
+        // Each turn either writes the claim or reads one that another push wrote in between: a few turns settle any race.
+        for (var turn = 0; ; turn++)
         {
-            log.Information($"Release '{version}' was claimed by {existing.ClaimedBy} at {existing.ClaimedAt:u} for this same content: completing it.");
-            return;
-        }
+            try
+            {
+                var written = await runner.RunAsync(step, ct => client.UploadAsync(BinaryData.FromString(claim.ToJson()), new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct), cancellationToken, control);
+                return written.Value.ETag;
+            }
+            catch (StorageRequestException exception) when (exception.Kind == FaultKind.AlreadyExists && turn < 4)
+            {
+            }
 
-        throw new ReleaseTargetsException(
-            $"Release '{version}' is claimed by another push with different artifacts ({(existing is null ? "unreadable claim" : $"claimed by {existing.ClaimedBy} at {existing.ClaimedAt:u}; {existing.FirstDifference(claim)}")}). " +
-            "A version is published with exactly one content, and nothing was sent. If that push is still running, let it finish; to finish it yourself, re-run Push --exclusive with " +
-            $"its artifacts; otherwise publish under a new --release-version, or delete the unfinished release ('{version}/' and '{ReleaseClaim.BlobNameFor(version)}') once no push of it is running.");
+            var stored = await runner.RunAsync(step, async ct => (await client.DownloadContentAsync(ct)).Value, cancellationToken, control);
+            var existing = ReleaseClaim.FromJson(stored.Content.ToString());
+            if (existing is { Released: true })
+            {
+                // Given back by a push that committed nothing: take it over, unless another push does first.
+                conditions = new BlobRequestConditions { IfMatch = stored.Details.ETag };
+                continue;
+            }
+
+            if (existing?.ContentDigest == claim.ContentDigest)
+            {
+                log.Information($"Release '{version}' was claimed by {existing.ClaimedBy} at {existing.ClaimedAt:u} for this same content: completing it.");
+                return null;
+            }
+
+            throw new ReleaseTargetsException(
+                $"Release '{version}' is claimed by another push with different artifacts ({(existing is null ? "unreadable claim" : $"claimed by {existing.ClaimedBy} at {existing.ClaimedAt:u}; {existing.FirstDifference(claim)}")}). " +
+                "A version is published with exactly one content, and nothing was sent. If that push is still running, let it finish; to finish it yourself, re-run Push --exclusive with " +
+                $"its artifacts; otherwise publish under a new --release-version, or delete the unfinished release ('{version}/' and '{ReleaseClaim.BlobNameFor(version)}') once no push of it is running.");
+        }
     }
 
     private static async Task<ReleaseManifest?> ReadManifestAsync(BlobClient manifestClient, StorageRequestRunner runner, System.Runtime.CompilerServices.StrongBox<int> control, CancellationToken cancellationToken)

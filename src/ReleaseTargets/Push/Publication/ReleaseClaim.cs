@@ -19,6 +19,15 @@ public sealed record ReleaseClaim(string Version, string ContentDigest, DateTime
 
     public static string BlobNameFor(string version) => $"{Prefix}{version}.json";
 
+    /// <summary>
+    /// Given back by a push that failed before committing any blob: the next push of any content may take it over
+    /// (a conditional overwrite, If-Match), so only one of several racing pushes does.
+    /// </summary>
+    public bool Released { get; init; }
+
+    /// <summary>The marker a push writes over its own claim to give it back (needs write permission only, not delete).</summary>
+    public ReleaseClaim AsReleased(DateTimeOffset now) => this with { Released = true, ClaimedAt = now };
+
     public static ReleaseClaim For(ArtifactSet artifacts, string version, DateTimeOffset now, string claimedBy)
     {
         var list = artifacts.Artifacts.Select(a => new ClaimedArtifact(a.RelativePath, a.Length, Convert.ToBase64String(a.Md5))).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
