@@ -28,11 +28,21 @@ var options = new ReleaseOptions
 };
 
 await using var run = new ReleaseRun(options, new ConsoleLog(), TimeProvider.System, new Dictionary<string, string>(), target);
-await run.RefreshCredentialsAsync();
-Console.WriteLine("pushing");
-await run.PushAsync();
-await run.CompleteAsync(succeeded: true);
-return 0;
+try
+{
+    await run.RefreshCredentialsAsync();
+    Console.WriteLine("pushing");
+    await run.PushAsync();
+    await run.CompleteAsync(succeeded: true);
+    return 0;
+}
+catch (ReleaseTargetsException failed)
+{
+    // What a user would see: the message, and exit 1 (as Cake exits for a failed task).
+    Console.Error.WriteLine(failed.Message);
+    await run.CompleteAsync(succeeded: false);
+    return 1;
+}
 
 internal sealed class ConsoleLog : IReleaseLog
 {

@@ -18,41 +18,19 @@ public sealed class KilledPushTests(AzuriteFixture azurite)
     {
         await using var h = await PushHarness.StartAsync(azurite, (Big, (12 * PushHarness.BlockSize) + 3));
         h.Proxy.AddRule(FaultMatch.PutBlock, FaultAction.Latency(TimeSpan.FromMilliseconds(300)));
-        var certificate = Path.Combine(h.ArtifactsDirectory, "..", "azurite.pem");
-        await File.WriteAllTextAsync(certificate, azurite.Emulator.Certificate.ExportCertificatePem());
-
-        using var child = Process.Start(new ProcessStartInfo("dotnet")
-        {
-            ArgumentList =
-            {
-                ChildPath,
-                azurite.Emulator.BlobServiceUri.ToString(),
-                new Uri(h.Proxy.BaseUri, "/" + azurite.Emulator.AccountName).ToString(),
-                certificate,
-                h.ArtifactsDirectory,
-                h.Version,
-                Path.Combine(h.ArtifactsDirectory, "..", "child-state"),
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = new System.Text.StringBuilder();
-        child.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        child.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        child.BeginOutputReadLine();
-        child.BeginErrorReadLine();
+        using var child = await PushProcess.StartAsync(azurite, new Uri(h.Proxy.BaseUri, "/" + azurite.Emulator.AccountName), h.ArtifactsDirectory, h.Version);
 
         // Manifest check, claim, listing, block list, then blocks: kill once five blocks are staged, about 40 %.
         var started = h.Proxy.WaitForRequestsAsync(4 + 5);
-        var exited = child.WaitForExitAsync();
+        var exited = child.WaitAsync();
         if (await Task.WhenAny(started, exited) == exited)
         {
-            Assert.Fail($"The push process exited with {child.ExitCode} before it was killed:\n{output}");
+            Assert.Fail($"The push process exited with {child.Process.ExitCode} before it was killed:\n{child.Output}");
         }
 
         await started;
-        child.Kill(entireProcessTree: true);
-        await child.WaitForExitAsync();
+        child.Process.Kill(entireProcessTree: true);
+        await child.WaitAsync();
         var staged = await h.StableUncommittedAsync(Big);
         Assert.InRange(staged.Count, 5, 12);
         Assert.False(await h.ExistsAsync($"{h.Version}/{Big}"));
@@ -71,15 +49,4 @@ public sealed class KilledPushTests(AzuriteFixture azurite)
         await h.AssertCommittedBlocksEqualPlanAsync(Big);
         await h.AssertManifestCompleteAsync(Big);
     }
-
-    private static string ChildPath
-    {
-        get
-        {
-            // Same configuration as this test assembly (bin/<Configuration>/net10.0).
-            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-            return Path.Combine(RepositoryRoot.Path, "tests", "ReleaseTargets.PushProcess", "bin", configuration, "net10.0", "ReleaseTargets.PushProcess.dll");
-        }
-    }
-
 }
