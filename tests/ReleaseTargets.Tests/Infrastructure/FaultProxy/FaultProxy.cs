@@ -35,6 +35,8 @@ public sealed class FaultProxy : IAsyncDisposable
     }
 
     /// <summary><c>http://127.0.0.1:{port}</c>; point the client here instead of at <see cref="Upstream"/>.</summary>
+    private int _disposed;
+
     public Uri BaseUri { get; }
 
     public Uri Upstream { get; }
@@ -156,8 +158,14 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops listening: later requests get "connection refused", as from an endpoint that died. Idempotent.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         await _app.StopAsync();
         await _app.DisposeAsync();
