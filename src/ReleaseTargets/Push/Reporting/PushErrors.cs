@@ -2,7 +2,10 @@ using ReleaseTargets.Diagnostics;
 
 namespace ReleaseTargets.Push;
 
-/// <summary>Turns a failed request into one line a user can act on: what failed, the last status, the attempts, what next.</summary>
+/// <summary>
+/// Turns a failed request into one line a user can act on: what failed, the last status, the attempts, what next.
+/// (Redaction is not done here: every <see cref="ReleaseTargetsException"/> redacts its message on construction.)
+/// </summary>
 public static class PushErrors
 {
     public static string Describe(string step, Exception fault, FaultKind kind, int attempts, PushRetryOptions options, string container, TimeProvider timeProvider)
@@ -27,6 +30,6 @@ public static class PushErrors
                 "storage kept failing transiently; re-run the push: it resumes from the blocks already staged (raise --max-retries if this is routine).",
             _ => $"{fault.Message} Re-run the push to resume; if it fails the same way, report it.",
         };
-        return Redactor.Redact($"{step} failed after {attempts} attempt{(attempts == 1 ? "" : "s")}: last error {status}. Next: {next}");
+        return $"{step} failed after {attempts} attempt{(attempts == 1 ? "" : "s")}: last error {status}. Next: {next}";
     }
 }
