@@ -37,7 +37,7 @@ set -m
 dotnet cake build/build.cake ${TARGET:+"--target=$TARGET"} "${ARGS[@]}" &
 CAKE=$!
 trap 'kill -INT -- "-$CAKE" 2>/dev/null || true' INT
-trap 'kill -TERM -- "-$CAKE" 2>/dev/null || true' TERM
+trap 'kill -TERM "$CAKE" 2>/dev/null || true' TERM
 # A trapped signal interrupts `wait`: keep waiting until Cake has really exited, then return its status.
 while kill -0 "$CAKE" 2>/dev/null; do
   wait "$CAKE" || true
