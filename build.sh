@@ -30,9 +30,10 @@ if [[ ! -f "$MODULE/.stamp" ]] || [[ -n "$(find src Directory.Build.props Direct
   touch "$MODULE/.stamp"
 fi
 
-# Cake runs as a child in its own process group (job control), and INT/TERM are forwarded to that whole group: the
-# `dotnet cake` front end ignores SIGINT, so a signal that reached only it (or this script) never reached the Cake
-# process doing the release, and the push ran on to the end (issue 10). The release then cancels in order.
+# Cake runs as a child in its own process group (job control). SIGINT goes to that whole group: the `dotnet cake` front
+# end ignores it, so a SIGINT that reached only the front end (or this script) never reached the Cake process doing the
+# release, and the push ran on to the end (issue 10). SIGTERM goes to the front end alone: it forwards TERM to Cake, and
+# a second TERM from the group would count as "stop at once". The release then cancels in order.
 set -m
 dotnet cake build/build.cake ${TARGET:+"--target=$TARGET"} "${ARGS[@]}" &
 CAKE=$!
