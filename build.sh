@@ -30,4 +30,19 @@ if [[ ! -f "$MODULE/.stamp" ]] || [[ -n "$(find src Directory.Build.props Direct
   touch "$MODULE/.stamp"
 fi
 
-exec dotnet cake build/build.cake ${TARGET:+"--target=$TARGET"} "${ARGS[@]}"
+# Cake runs as a child in its own process group (job control). SIGINT goes to that whole group: the `dotnet cake` front
+# end ignores it, so a SIGINT that reached only the front end (or this script) never reached the Cake process doing the
+# release, and the push ran on to the end (issue 10). SIGTERM goes to the front end alone: it forwards TERM to Cake, and
+# a second TERM from the group would count as "stop at once". The release then cancels in order.
+set -m
+dotnet cake build/build.cake ${TARGET:+"--target=$TARGET"} "${ARGS[@]}" &
+CAKE=$!
+trap 'kill -INT -- "-$CAKE" 2>/dev/null || true' INT
+trap 'kill -TERM "$CAKE" 2>/dev/null || true' TERM
+# A trapped signal interrupts `wait`: keep waiting until Cake has really exited, then return its status.
+while kill -0 "$CAKE" 2>/dev/null; do
+  wait "$CAKE" || true
+done
+STATUS=0
+wait "$CAKE" || STATUS=$?
+exit "$STATUS"

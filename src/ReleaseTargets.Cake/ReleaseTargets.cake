@@ -6,21 +6,21 @@
 //   var release = UseReleaseTargets(s => s.ReleaseVersion = "1.2.3");
 //   RunReleaseTarget("Push");
 
-ReleaseTargets.ReleaseRun ReleaseTargetsCurrentRun;
-
 // Resolves and validates every parameter now, before any task runs, and registers the two stages.
 ReleaseTargets.ReleaseRun UseReleaseTargets(Action<ReleaseTargets.Cake.ReleaseTargetsSettings> configure = null)
 {
     var settings = new ReleaseTargets.Cake.ReleaseTargetsSettings();
     configure?.Invoke(settings);
     var run = ReleaseTargetsRun(settings);
-    ReleaseTargetsCurrentRun = run;
+    var cancellation = new ReleaseTargets.Stages.ReleaseCancellation(new ReleaseTargets.Cake.CakeReleaseLog(Context.Log));
 
     Setup(context =>
     {
         // Node.js for the emulator, or the credential source's settings: fail before Build, not after it.
         if (context.TasksToExecute.Any(t => t.Name == "RefreshCredentials" || t.Name == "Push"))
         {
+            // Ctrl-C / SIGTERM cancel the release in order (requests cancelled, staged blocks kept, emulator stopped).
+            cancellation.Listen();
             run.ValidatePrerequisites();
         }
 
@@ -30,17 +30,29 @@ ReleaseTargets.ReleaseRun UseReleaseTargets(Action<ReleaseTargets.Cake.ReleaseTa
             run.BeginBuild();
         }
     });
-    Teardown(context => run.CompleteAsync(context.Successful).GetAwaiter().GetResult());
+    Teardown(context =>
+    {
+        try
+        {
+            run.CompleteAsync(context.Successful).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            // Stops the emulator even when CompleteAsync failed before doing so (idempotent).
+            run.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            cancellation.Dispose();
+        }
+    });
 
     Task("RefreshCredentials")
         .Description("Mints a user-delegation SAS sized to the measured push, right before it.")
         .IsDependentOn(settings.DependsOn)
-        .Does(async () => await run.RefreshCredentialsAsync());
+        .Does(async () => await cancellation.RunAsync("RefreshCredentials", ct => run.RefreshCredentialsAsync(ct)));
 
     Task("Push")
         .Description("Uploads every artifact (retried, resumable, verified), then the release manifest.")
         .IsDependentOn("RefreshCredentials")
-        .Does(async () => await run.PushAsync());
+        .Does(async () => await cancellation.RunAsync("Push", ct => run.PushAsync(ct)));
 
     return run;
 }
