@@ -16,6 +16,7 @@ namespace ReleaseTargets;
 /// </summary>
 public sealed class ReleaseRun : IAsyncDisposable
 {
+    private readonly ReleaseOptions _options;
     private readonly IReleaseLog _log;
     private readonly TimeProvider _timeProvider;
     private readonly IReadOnlyDictionary<string, string> _environment;
@@ -41,8 +42,8 @@ public sealed class ReleaseRun : IAsyncDisposable
     /// <param name="target">A storage target to use instead of resolving one from <see cref="ReleaseOptions.StorageUrl"/> (tests, hosts with their own clients).</param>
     public ReleaseRun(ReleaseOptions options, IReleaseLog log, TimeProvider? timeProvider = null, IReadOnlyDictionary<string, string>? environment = null, StorageTarget? target = null)
     {
-        Options = options.WithPathsResolved(Directory.GetCurrentDirectory());
-        ReleaseOptionsValidator.ThrowIfInvalid(Options);
+        _options = options.WithPathsResolved(Directory.GetCurrentDirectory());
+        ReleaseOptionsValidator.ThrowIfInvalid(_options);
         _target = target;
         _log = new RedactingLog(log);
         _timeProvider = timeProvider ?? TimeProvider.System;
@@ -53,7 +54,8 @@ public sealed class ReleaseRun : IAsyncDisposable
         _policy = new SasLifetimePolicy(new SasLifetimeOptions(), _forecastOptions);
     }
 
-    public ReleaseOptions Options { get; }
+    /// <summary>A copy of the validated options this run uses: changing it does not change the run.</summary>
+    public ReleaseOptions Options => _options.Clone();
 
     public string HistoryPath => Path.Combine(Options.StateDirectory, "stage-history.json");
 

@@ -44,6 +44,18 @@ public sealed class ReleaseRunOptionsTests : IDisposable
     }
 
     [Fact]
+    public async Task Options_ChangingWhatTheRunHandsOut_DoesNotChangeTheRun()
+    {
+        await using var run = new ReleaseRun(Valid(), new CapturingLog(), TimeProvider.System, None);
+
+        run.Options.BlockSizeMiB = 2048;
+        run.Options.StorageUrl = new Uri("http://127.0.0.1:9");
+
+        Assert.Equal(8, run.Options.BlockSizeMiB);
+        Assert.Null(run.Options.StorageUrl);
+    }
+
+    [Fact]
     public async Task Constructor_RelativePaths_AreMadeAbsoluteOnce()
     {
         var options = Valid();
