@@ -36,10 +36,8 @@ public static class ReleaseTargetsAliases
             environment,
             parametersFile,
             CakeArguments.Concat(settings.BuildArguments),
-            settings.Defaults.ToDictionary(d => d.Key, d => d.Value));
-        // Cake runs with the script's folder as working directory; relative paths mean the repository root, as in NUKE.
-        options.StateDirectory = Path.GetFullPath(options.StateDirectory, root);
-        options.ArtifactsDirectory = Path.GetFullPath(options.ArtifactsDirectory, root);
+            settings.Defaults.ToDictionary(d => d.Key, d => d.Value),
+            rootDirectory: root); // Cake runs in the script's folder; relative paths mean the repository root, as in NUKE.
         return new ReleaseRun(options, new CakeReleaseLog(context.Log), TimeProvider.System, environment);
     }
 
@@ -56,8 +54,4 @@ public static class ReleaseTargetsAliases
 
         return start;
     }
-
-    /// <summary>The ReleaseTargets parameter table, for a build's help output.</summary>
-    [CakeMethodAlias]
-    public static IReadOnlyList<ParameterDefinition> ReleaseTargetsParameters(this ICakeContext context) => ReleaseParameters.All;
 }

@@ -16,6 +16,7 @@ namespace ReleaseTargets;
 /// </summary>
 public sealed class ReleaseRun : IAsyncDisposable
 {
+    private readonly ReleaseOptions _options;
     private readonly IReleaseLog _log;
     private readonly TimeProvider _timeProvider;
     private readonly IReadOnlyDictionary<string, string> _environment;
@@ -34,15 +35,16 @@ public sealed class ReleaseRun : IAsyncDisposable
     private Azure.Core.TokenCredential? _tokenCredential;
     private bool _completed;
 
-    /// <param name="options">Resolved parameters.</param>
+    /// <param name="options">Resolved parameters; validated here (all problems in one <see cref="ReleaseConfigurationException"/>) and copied, so changing them later does not change this run.</param>
     /// <param name="log">Where the run reports; redacted on the way.</param>
     /// <param name="timeProvider">Clock for stage timings, SAS windows and retries. Default: the system clock.</param>
     /// <param name="environment">Environment variables. Default: the process environment.</param>
     /// <param name="target">A storage target to use instead of resolving one from <see cref="ReleaseOptions.StorageUrl"/> (tests, hosts with their own clients).</param>
     public ReleaseRun(ReleaseOptions options, IReleaseLog log, TimeProvider? timeProvider = null, IReadOnlyDictionary<string, string>? environment = null, StorageTarget? target = null)
     {
+        _options = options.WithPathsResolved(Directory.GetCurrentDirectory());
+        ReleaseOptionsValidator.ThrowIfInvalid(_options);
         _target = target;
-        Options = options;
         _log = new RedactingLog(log);
         _timeProvider = timeProvider ?? TimeProvider.System;
         _environment = environment ?? EnvironmentVariables.Read();
@@ -52,7 +54,8 @@ public sealed class ReleaseRun : IAsyncDisposable
         _policy = new SasLifetimePolicy(new SasLifetimeOptions(), _forecastOptions);
     }
 
-    public ReleaseOptions Options { get; }
+    /// <summary>A copy of the validated options this run uses: changing it does not change the run.</summary>
+    public ReleaseOptions Options => _options.Clone();
 
     public string HistoryPath => Path.Combine(Options.StateDirectory, "stage-history.json");
 
@@ -99,7 +102,13 @@ public sealed class ReleaseRun : IAsyncDisposable
         _build = null;
         using var stage = _clock.Begin(ReleaseStages.RefreshCredentials);
 
-        _artifacts ??= await ArtifactSet.Discover(Options.ArtifactsDirectory, Options.Artifacts, Options.ReleaseVersion).HashAsync(BlockSize, cancellationToken);
+        if (_artifacts is null)
+        {
+            var discovered = ArtifactSet.Discover(Options.ArtifactsDirectory, Options.Artifacts, Options.ReleaseVersion);
+            BlockLimits.ThrowIfAnyTooLarge(discovered.Artifacts.Select(a => (a.RelativePath, a.Length)), Options.BlockSizeMiB);
+            _artifacts = await discovered.HashAsync(BlockSize, cancellationToken);
+        }
+
         _target ??= await ConnectAsync(cancellationToken);
 
         var options = _target.CreateClientOptions(Options.PerTryTimeout);

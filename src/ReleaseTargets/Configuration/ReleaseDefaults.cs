@@ -1,6 +1,6 @@
 namespace ReleaseTargets.Configuration;
 
-/// <summary>The built-in default of every parameter, in one place (the README's table is generated from the same values).</summary>
+/// <summary>The built-in default of every parameter, in one place. The README's parameter table is written by hand: change it with these.</summary>
 public static class ReleaseDefaults
 {
     public const string Container = "releases";

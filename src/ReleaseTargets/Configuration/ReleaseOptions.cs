@@ -32,10 +32,10 @@ public sealed class ReleaseOptions
     /// <summary>Local state (stage history, emulator data). Default: <c>.nuke/temp</c>.</summary>
     public string StateDirectory { get; set; } = ReleaseDefaults.StateDirectory;
 
-    /// <summary>Block size in MiB for staged uploads. Default: 8.</summary>
+    /// <summary>Block size in MiB for staged uploads, 1 to 1024 (each block in flight is buffered in memory). Default: 8.</summary>
     public int BlockSizeMiB { get; set; } = ReleaseDefaults.BlockSizeMiB;
 
-    /// <summary>Blocks in flight at once across all files; memory is about this × block size. Default: 8.</summary>
+    /// <summary>Blocks in flight at once across all files; block buffers are at most this × block size. Default: 16.</summary>
     public int Concurrency { get; set; } = ReleaseDefaults.Concurrency;
 
     /// <summary>Retries per request for transient faults (the only retry budget: the SDK's own retries are off). Default: 6.</summary>
@@ -59,7 +59,7 @@ public sealed class ReleaseOptions
     /// <summary>Push runs kept per stage in the timing history. Default: 20.</summary>
     public int HistoryLength { get; set; } = ReleaseDefaults.HistoryLength;
 
-    /// <summary>How often progress is printed while pushing. Default: 5 s.</summary>
+    /// <summary>How often progress is printed while pushing; zero prints none. Default: 5 s.</summary>
     public TimeSpan ProgressInterval { get; set; } = ReleaseDefaults.ProgressInterval;
 
     /// <summary>Fixed lifetime of the first SAS, without skew margin (incident replays and tests); renewals are still sized by the policy. Default: empty — sized from history.</summary>
@@ -69,4 +69,22 @@ public sealed class ReleaseOptions
     public bool DisableProactiveRenewal { get; set; }
 
     public bool UsesEmulator => StorageUrl is null;
+
+    /// <summary>An independent copy: every property is an immutable value, so changing one copy never changes the other.</summary>
+    public ReleaseOptions Clone() => (ReleaseOptions)MemberwiseClone();
+
+    /// <summary>
+    /// A copy whose <see cref="ArtifactsDirectory"/> and <see cref="StateDirectory"/> are absolute, relative ones taken
+    /// against <paramref name="root"/>. The one place paths are resolved; empty paths are left for the validator to report.
+    /// </summary>
+    public ReleaseOptions WithPathsResolved(string root)
+    {
+        var copy = Clone();
+        copy.ArtifactsDirectory = Resolve(ArtifactsDirectory, root);
+        copy.StateDirectory = Resolve(StateDirectory, root);
+        return copy;
+    }
+
+    private static string Resolve(string path, string root) =>
+        string.IsNullOrWhiteSpace(path) || path.Contains('\0', StringComparison.Ordinal) ? path : Path.GetFullPath(path, Path.GetFullPath(root));
 }

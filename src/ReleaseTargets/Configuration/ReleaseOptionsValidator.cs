@@ -1,66 +1,160 @@
-using System.Net;
+using System.Globalization;
 using System.Text.RegularExpressions;
+using ReleaseTargets.Credentials;
+using ReleaseTargets.Push;
 
 namespace ReleaseTargets.Configuration;
 
-/// <summary>Checks a whole <see cref="ReleaseOptions"/> once and returns every problem, each naming the parameter and the fix.</summary>
+/// <summary>
+/// Checks a whole <see cref="ReleaseOptions"/> once and returns every problem, each naming the parameter as typed
+/// (<c>--block-size-mi-b</c>) and the fix. The one owner of the accepted ranges: parsing and the public API use the same.
+/// </summary>
 public static partial class ReleaseOptionsValidator
 {
+    internal static readonly IntRange BlockSizeMiB = new(
+        BlockLimits.MinBlockSizeMiB,
+        BlockLimits.MaxBlockSizeMiB,
+        $"each block is buffered in memory, up to --concurrency blocks at once, so this tool allows at most {BlockLimits.MaxBlockSizeMiB} MiB (the service itself allows {BlockLimits.ServiceMaxBlockSizeMiB} MiB).");
+
+    internal static readonly IntRange Concurrency = new(1, 64);
+    internal static readonly IntRange MaxRetries = new(0, 50);
+    internal static readonly IntRange MaxCredentialRenewals = new(0, 100);
+    internal static readonly IntRange HistoryLength = new(1, 1000);
+    internal static readonly DurationRange RetryBaseDelay = new(TimeSpan.Zero, TimeSpan.FromMinutes(5));
+    internal static readonly DurationRange RetryMaxDelay = new(TimeSpan.Zero, TimeSpan.FromMinutes(30));
+    internal static readonly DurationRange RetryAfterCap = new(TimeSpan.Zero, TimeSpan.FromHours(1));
+    internal static readonly DurationRange PerTryTimeout = new(TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+    internal static readonly DurationRange ProgressInterval = new(TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), ZeroMeans: "no progress lines");
+    internal static readonly DurationRange SasLifetime = new(TimeSpan.FromSeconds(1), TimeSpan.FromDays(7));
+
     public static IReadOnlyList<string> Validate(ReleaseOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var problems = new List<string>();
 
         if (options.StorageUrl is { } url)
         {
-            if (!string.IsNullOrEmpty(url.Query))
-            {
-                // A SAS or anything else in the query would be signed over or leaked; credentials are minted by RefreshCredentials.
-                problems.Add("StorageUrl must not carry a query string (a SAS in the URL is not used: RefreshCredentials mints its own); pass only https://<account>.blob.core.windows.net.");
-            }
-
-            if (url.Scheme != Uri.UriSchemeHttps && !IsLoopback(url))
-            {
-                problems.Add($"StorageUrl '{url.GetLeftPart(UriPartial.Authority)}' must use https (user-delegation SAS is HTTPS-only).");
-            }
+            problems.AddRange(StorageUrlProblems(url));
         }
 
         if (!IsValidContainerName(options.Container))
         {
-            problems.Add($"Container '{options.Container}' is not a valid Azure container name: use 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit (e.g. --container=releases).");
+            problems.Add($"--container '{options.Container}' is not a valid Azure container name: use 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit (e.g. --container=releases).");
         }
 
         if (string.IsNullOrWhiteSpace(options.ReleaseVersion))
         {
-            problems.Add("ReleaseVersion is empty: pass --release-version=1.2.3 (or set it in the build's configuration call).");
+            problems.Add("--release-version is empty: pass --release-version=1.2.3 (or set it in the build's configuration call).");
         }
         else if (!VersionPattern().IsMatch(options.ReleaseVersion) || options.ReleaseVersion.Contains("..", StringComparison.Ordinal))
         {
-            problems.Add($"ReleaseVersion '{options.ReleaseVersion}' may hold only letters, digits, '.', '-', '+' and '_' (it becomes the blob prefix).");
+            problems.Add($"--release-version '{options.ReleaseVersion}' may hold only letters, digits, '.', '-', '+' and '_' (it becomes the blob prefix).");
         }
 
         if (string.IsNullOrWhiteSpace(options.ArtifactsDirectory))
         {
-            problems.Add("ArtifactsDirectory is empty: pass --artifacts-directory=<folder the Build stage writes to>.");
+            problems.Add("--artifacts-directory is empty: pass --artifacts-directory=<folder the Build stage writes to>.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.Artifacts) || options.Artifacts.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Length == 0)
+        if (string.IsNullOrWhiteSpace(options.StateDirectory))
         {
-            problems.Add("Artifacts is empty: pass --artifacts=\"**/*.nupkg\" (semicolon-separated globs).");
+            problems.Add("--state-directory is empty: pass --state-directory=.nuke/temp (or another folder this build may write to).");
+        }
+
+        foreach (var (name, path) in new[] { ("--artifacts-directory", options.ArtifactsDirectory), ("--state-directory", options.StateDirectory) })
+        {
+            if (path is not null && path.Contains('\0', StringComparison.Ordinal))
+            {
+                problems.Add($"{name} contains a NUL character: pass a folder path.");
+            }
+        }
+
+        var globs = (options.Artifacts ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (globs.Length == 0)
+        {
+            problems.Add("--artifacts is empty: pass --artifacts=\"**/*.nupkg\" (semicolon-separated globs).");
+        }
+
+        problems.AddRange(globs.Select(ArtifactNames.GlobProblem).OfType<string>().Select(p => "--artifacts: " + p));
+
+        if (!Enum.IsDefined(options.Credential))
+        {
+            problems.Add($"--credential '{options.Credential}' is not one of {string.Join(", ", Enum.GetNames<CredentialSource>())}.");
+        }
+
+        Check(problems, nameof(ReleaseOptions.BlockSizeMiB), options.BlockSizeMiB, BlockSizeMiB);
+        Check(problems, nameof(ReleaseOptions.Concurrency), options.Concurrency, Concurrency);
+        Check(problems, nameof(ReleaseOptions.MaxRetries), options.MaxRetries, MaxRetries);
+        Check(problems, nameof(ReleaseOptions.MaxCredentialRenewals), options.MaxCredentialRenewals, MaxCredentialRenewals);
+        Check(problems, nameof(ReleaseOptions.HistoryLength), options.HistoryLength, HistoryLength);
+        Check(problems, nameof(ReleaseOptions.RetryBaseDelay), options.RetryBaseDelay, RetryBaseDelay);
+        Check(problems, nameof(ReleaseOptions.RetryMaxDelay), options.RetryMaxDelay, RetryMaxDelay);
+        Check(problems, nameof(ReleaseOptions.RetryAfterCap), options.RetryAfterCap, RetryAfterCap);
+        Check(problems, nameof(ReleaseOptions.PerTryTimeout), options.PerTryTimeout, PerTryTimeout);
+        Check(problems, nameof(ReleaseOptions.ProgressInterval), options.ProgressInterval, ProgressInterval);
+        if (options.SasLifetime is { } lifetime)
+        {
+            Check(problems, nameof(ReleaseOptions.SasLifetime), lifetime, SasLifetime);
         }
 
         if (options.RetryMaxDelay < options.RetryBaseDelay)
         {
-            problems.Add($"RetryMaxDelay '{ParameterValues.Format(options.RetryMaxDelay)}' is shorter than RetryBaseDelay '{ParameterValues.Format(options.RetryBaseDelay)}'; raise --retry-max-delay.");
+            problems.Add($"--retry-max-delay '{ParameterValues.Format(options.RetryMaxDelay)}' is shorter than --retry-base-delay '{ParameterValues.Format(options.RetryBaseDelay)}': raise --retry-max-delay or lower --retry-base-delay.");
         }
 
         return problems;
     }
 
+    /// <summary>Throws one <see cref="ReleaseConfigurationException"/> listing every problem of <paramref name="options"/>, or returns.</summary>
+    public static void ThrowIfInvalid(ReleaseOptions options)
+    {
+        if (Validate(options) is { Count: > 0 } problems)
+        {
+            throw new ReleaseConfigurationException(problems);
+        }
+    }
+
     public static bool IsValidContainerName(string? name) =>
         name is { Length: >= 3 and <= 63 } && ContainerPattern().IsMatch(name) && !name.Contains("--", StringComparison.Ordinal);
 
-    public static bool IsLoopback(Uri uri) =>
-        uri.IsLoopback || (IPAddress.TryParse(uri.Host, out var address) && IPAddress.IsLoopback(address));
+    /// <summary>The URL without anything secret it may carry (user info, query, fragment), for messages.</summary>
+    internal static string Shown(Uri url) => $"{url.Scheme}://{url.Authority}{(url.AbsolutePath == "/" ? "" : url.AbsolutePath)}";
+
+    private static IEnumerable<string> StorageUrlProblems(Uri url)
+    {
+        // A SAS, key or password in the URL would be a secret on the command line, in the environment and in logs;
+        // RefreshCredentials mints the SAS itself from the identity --credential picks.
+        if (!string.IsNullOrEmpty(url.Query) || !string.IsNullOrEmpty(url.Fragment))
+        {
+            yield return "--storage-url must not carry a query string (a SAS or any other secret does not belong there): pass only https://<account>.blob.core.windows.net and choose the identity with --credential; RefreshCredentials mints the SAS itself.";
+        }
+
+        if (!string.IsNullOrEmpty(url.UserInfo))
+        {
+            yield return "--storage-url must not carry a user name or password: pass only https://<account>.blob.core.windows.net and choose the identity with --credential.";
+        }
+
+        if (url.Scheme != Uri.UriSchemeHttps)
+        {
+            yield return $"--storage-url '{Shown(url)}' must use https: the token and the SAS are only sent over HTTPS. Write https://<account>.blob.core.windows.net, or leave --storage-url empty to use a local Azurite.";
+        }
+    }
+
+    private static void Check(List<string> problems, string name, int value, IntRange range)
+    {
+        if (!range.Contains(value))
+        {
+            problems.Add(range.Problem(name, value.ToString(CultureInfo.InvariantCulture)));
+        }
+    }
+
+    private static void Check(List<string> problems, string name, TimeSpan value, DurationRange range)
+    {
+        if (!range.Contains(value))
+        {
+            problems.Add(range.Problem(name, ParameterValues.Format(value)));
+        }
+    }
 
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")]
     private static partial Regex ContainerPattern();

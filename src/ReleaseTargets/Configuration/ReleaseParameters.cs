@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using ReleaseTargets.Credentials;
 
@@ -11,11 +12,9 @@ public static class ReleaseParameters
 {
     public const string EnvironmentPrefix = "RELEASETARGETS_";
 
-    private static readonly TimeSpan Week = TimeSpan.FromDays(7);
-
     public static IReadOnlyList<ParameterDefinition> All { get; } =
     [
-        new("StorageUrl", "Blob service endpoint, e.g. https://account.blob.core.windows.net. Empty: start a local Azurite.", "(empty: local Azurite)",
+        new("StorageUrl", "Blob service endpoint, https://account.blob.core.windows.net (no query string). Empty: start a local Azurite.", "(empty: local Azurite)",
             (o, v) => ApplyStorageUrl(o, v)),
         new("Container", "Release container (created when missing if CreateContainer).", ReleaseDefaults.Container, (o, v) => Set(() => o.Container = v.Trim())),
         new("ReleaseVersion", "Version being released; the blob prefix of the release.", "(set by the build)", (o, v) => Set(() => o.ReleaseVersion = v.Trim())),
@@ -24,20 +23,31 @@ public static class ReleaseParameters
         new("Credential", "Token source for a real account: " + string.Join(", ", Enum.GetNames<CredentialSource>()) + ".", nameof(CredentialSource.Default),
             (o, v) => Enum.TryParse<CredentialSource>(v, ignoreCase: true, out var source) && Enum.IsDefined(source)
                 ? Set(() => o.Credential = source)
-                : $"Credential '{v}' is not one of {string.Join(", ", Enum.GetNames<CredentialSource>())}."),
+                : $"--credential '{v}' is not one of {string.Join(", ", Enum.GetNames<CredentialSource>())}."),
         new("CreateContainer", "Create the container when it is missing.", "true", (o, v) => ParameterValues.Bool("CreateContainer", v, b => o.CreateContainer = b)),
         new("StateDirectory", "Local state: stage history, emulator data.", ReleaseDefaults.StateDirectory, (o, v) => Set(() => o.StateDirectory = v)),
-        new("BlockSizeMiB", "Block size in MiB for staged uploads.", ReleaseDefaults.BlockSizeMiB.ToString(), (o, v) => ParameterValues.Int("BlockSizeMiB", v, 1, 4000, i => o.BlockSizeMiB = i)),
-        new("Concurrency", "Blocks in flight at once across all files (block buffers ≤ Concurrency × BlockSizeMiB).", ReleaseDefaults.Concurrency.ToString(), (o, v) => ParameterValues.Int("Concurrency", v, 1, 64, i => o.Concurrency = i)),
-        new("MaxRetries", "Retries per request for transient faults (the SDK's own retries are off).", ReleaseDefaults.MaxRetries.ToString(), (o, v) => ParameterValues.Int("MaxRetries", v, 0, 50, i => o.MaxRetries = i)),
-        new("RetryBaseDelay", "First backoff delay; doubles each retry, with jitter.", "0.8s", (o, v) => ParameterValues.Duration("RetryBaseDelay", v, TimeSpan.Zero, TimeSpan.FromMinutes(5), t => o.RetryBaseDelay = t)),
-        new("RetryMaxDelay", "Longest computed backoff delay.", "30s", (o, v) => ParameterValues.Duration("RetryMaxDelay", v, TimeSpan.Zero, TimeSpan.FromMinutes(30), t => o.RetryMaxDelay = t)),
-        new("RetryAfterCap", "Longest Retry-After / x-ms-retry-after-ms honoured; longer fails clearly.", "60s", (o, v) => ParameterValues.Duration("RetryAfterCap", v, TimeSpan.Zero, TimeSpan.FromHours(1), t => o.RetryAfterCap = t)),
-        new("PerTryTimeout", "Time one try of one request may take before it is cancelled and retried.", "100s", (o, v) => ParameterValues.Duration("PerTryTimeout", v, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), t => o.PerTryTimeout = t)),
-        new("MaxCredentialRenewals", "SAS renewals allowed after a 403 that means the SAS expired.", ReleaseDefaults.MaxCredentialRenewals.ToString(), (o, v) => ParameterValues.Int("MaxCredentialRenewals", v, 0, 100, i => o.MaxCredentialRenewals = i)),
-        new("HistoryLength", "Runs kept per stage in the timing history.", ReleaseDefaults.HistoryLength.ToString(), (o, v) => ParameterValues.Int("HistoryLength", v, 1, 1000, i => o.HistoryLength = i)),
-        new("ProgressInterval", "How often push progress is printed.", "5s", (o, v) => ParameterValues.Duration("ProgressInterval", v, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), t => o.ProgressInterval = t)),
-        new("SasLifetime", "Fixed lifetime of the first SAS, without skew margin (incident replays and tests); renewals are still sized by the policy.", "(empty: sized from history)", (o, v) => v.Length == 0 ? Set(() => o.SasLifetime = null) : ParameterValues.Duration("SasLifetime", v, TimeSpan.FromSeconds(1), Week, t => o.SasLifetime = t)),
+        new("BlockSizeMiB", "Block size in MiB for staged uploads, 1 to 1024 (each block in flight is buffered in memory).", ReleaseDefaults.BlockSizeMiB.ToString(CultureInfo.InvariantCulture),
+            (o, v) => ParameterValues.Int("BlockSizeMiB", v, ReleaseOptionsValidator.BlockSizeMiB, i => o.BlockSizeMiB = i)),
+        new("Concurrency", "Blocks in flight at once across all files (block buffers ≤ Concurrency × BlockSizeMiB).", ReleaseDefaults.Concurrency.ToString(CultureInfo.InvariantCulture),
+            (o, v) => ParameterValues.Int("Concurrency", v, ReleaseOptionsValidator.Concurrency, i => o.Concurrency = i)),
+        new("MaxRetries", "Retries per request for transient faults (the SDK's own retries are off).", ReleaseDefaults.MaxRetries.ToString(CultureInfo.InvariantCulture),
+            (o, v) => ParameterValues.Int("MaxRetries", v, ReleaseOptionsValidator.MaxRetries, i => o.MaxRetries = i)),
+        new("RetryBaseDelay", "First backoff delay; doubles each retry, with jitter.", "0.8s",
+            (o, v) => ParameterValues.Duration("RetryBaseDelay", v, ReleaseOptionsValidator.RetryBaseDelay, t => o.RetryBaseDelay = t)),
+        new("RetryMaxDelay", "Longest computed backoff delay.", "30s",
+            (o, v) => ParameterValues.Duration("RetryMaxDelay", v, ReleaseOptionsValidator.RetryMaxDelay, t => o.RetryMaxDelay = t)),
+        new("RetryAfterCap", "Longest Retry-After / x-ms-retry-after-ms honoured; longer fails clearly.", "60s",
+            (o, v) => ParameterValues.Duration("RetryAfterCap", v, ReleaseOptionsValidator.RetryAfterCap, t => o.RetryAfterCap = t)),
+        new("PerTryTimeout", "Time one try of one request may take before it is cancelled and retried.", "100s",
+            (o, v) => ParameterValues.Duration("PerTryTimeout", v, ReleaseOptionsValidator.PerTryTimeout, t => o.PerTryTimeout = t)),
+        new("MaxCredentialRenewals", "SAS renewals allowed after a 403 that means the SAS expired.", ReleaseDefaults.MaxCredentialRenewals.ToString(CultureInfo.InvariantCulture),
+            (o, v) => ParameterValues.Int("MaxCredentialRenewals", v, ReleaseOptionsValidator.MaxCredentialRenewals, i => o.MaxCredentialRenewals = i)),
+        new("HistoryLength", "Runs kept per stage in the timing history.", ReleaseDefaults.HistoryLength.ToString(CultureInfo.InvariantCulture),
+            (o, v) => ParameterValues.Int("HistoryLength", v, ReleaseOptionsValidator.HistoryLength, i => o.HistoryLength = i)),
+        new("ProgressInterval", "How often push progress is printed; 0 prints none.", "5s",
+            (o, v) => ParameterValues.Duration("ProgressInterval", v, ReleaseOptionsValidator.ProgressInterval, t => o.ProgressInterval = t)),
+        new("SasLifetime", "Fixed lifetime of the first SAS, without skew margin (incident replays and tests); renewals are still sized by the policy.", "(empty: sized from history)",
+            (o, v) => v.Length == 0 ? Set(() => o.SasLifetime = null) : ParameterValues.Duration("SasLifetime", v, ReleaseOptionsValidator.SasLifetime, t => o.SasLifetime = t)),
         new("DisableProactiveRenewal", "Only renew the SAS after a 403, never ahead of expiry.", "false", (o, v) => ParameterValues.Bool("DisableProactiveRenewal", v, b => o.DisableProactiveRenewal = b)),
     ];
 
@@ -47,12 +57,15 @@ public static class ReleaseParameters
     /// <param name="parametersFile">Path of <c>.nuke/parameters.json</c>; a missing file is fine.</param>
     /// <param name="otherKnownNames">Arguments that belong to the build engine or the user's build, not to ReleaseTargets.</param>
     /// <param name="buildDefaults">Defaults the build supplies in its configuration call (lowest precedence after the built-in ones).</param>
+    /// <param name="rootDirectory">Folder relative paths (ArtifactsDirectory, StateDirectory) mean, as in NUKE the repository root. Default: the current directory.</param>
+    /// <returns>Validated options whose paths are absolute.</returns>
     public static ReleaseOptions Resolve(
         IReadOnlyDictionary<string, string> commandLine,
         IReadOnlyDictionary<string, string> environment,
         string? parametersFile,
         IEnumerable<string> otherKnownNames,
-        IReadOnlyDictionary<string, string>? buildDefaults = null)
+        IReadOnlyDictionary<string, string>? buildDefaults = null,
+        string? rootDirectory = null)
     {
         var options = new ReleaseOptions();
         var problems = new List<string>();
@@ -123,6 +136,7 @@ public static class ReleaseParameters
             }
         }
 
+        options = options.WithPathsResolved(rootDirectory ?? Directory.GetCurrentDirectory());
         problems.AddRange(ReleaseOptionsValidator.Validate(options));
         if (problems.Count > 0)
         {
@@ -148,11 +162,14 @@ public static class ReleaseParameters
             return null;
         }
 
-        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) || uri.IsFile || uri.IsUnc)
         {
-            return $"StorageUrl '{value}' is not an absolute URL; write it as https://<account>.blob.core.windows.net.";
+            // Echo only what comes before a query: a SAS pasted here must not reach the message.
+            var shown = value.Split('?', '#')[0].Trim();
+            return $"--storage-url '{shown}' is not an absolute URL: write https://<account>.blob.core.windows.net, or leave it empty to use a local Azurite.";
         }
 
+        // The scheme, query and user info are checked by the validator, for options set in code too.
         options.StorageUrl = uri;
         return null;
     }

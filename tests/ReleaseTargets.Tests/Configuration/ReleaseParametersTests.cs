@@ -68,11 +68,11 @@ public sealed class ReleaseParametersTests : IDisposable
         var error = Assert.Throws<ReleaseConfigurationException>(() => ReleaseParameters.Resolve(commandLine, None, null, ["target"], Version));
 
         Assert.Equal(6, error.Problems.Count);
-        Assert.Contains(error.Problems, p => p.StartsWith("Container 'Bad_Name' is not a valid Azure container name", StringComparison.Ordinal));
-        Assert.Contains(error.Problems, p => p.StartsWith("StorageUrl 'not a url' is not an absolute URL", StringComparison.Ordinal));
-        Assert.Contains(error.Problems, p => p.StartsWith("MaxRetries 'many' is not a whole number from 0 to 50", StringComparison.Ordinal));
-        Assert.Contains(error.Problems, p => p.StartsWith("RetryAfterCap 'forever' is not a duration", StringComparison.Ordinal));
-        Assert.Contains(error.Problems, p => p.StartsWith("Credential 'Magic' is not one of Default, AzureCli", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.StartsWith("--container 'Bad_Name' is not a valid Azure container name", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.StartsWith("--storage-url 'not a url' is not an absolute URL", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.StartsWith("--max-retries 'many' is not a whole number from 0 to 50. (from command line)", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.StartsWith("--retry-after-cap 'forever' is not a duration from 0s to 1h", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.StartsWith("--credential 'Magic' is not one of Default, AzureCli", StringComparison.Ordinal));
         Assert.Contains(error.Problems, p => p.StartsWith("Unknown parameter '--colour'. Known parameters: --storage-url, --container", StringComparison.Ordinal));
     }
 
@@ -83,7 +83,7 @@ public sealed class ReleaseParametersTests : IDisposable
 
         var error = Assert.Throws<ReleaseConfigurationException>(() => ReleaseParameters.Resolve(commandLine, None, null, [], Version));
 
-        Assert.Contains("StorageUrl must not carry a query string", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("--storage-url must not carry a query string", Assert.Single(error.Problems), StringComparison.Ordinal);
         Assert.DoesNotContain("c2VjcmV0c2VjcmV0", error.Message, StringComparison.Ordinal);
     }
 
@@ -93,7 +93,7 @@ public sealed class ReleaseParametersTests : IDisposable
         var error = Assert.Throws<ReleaseConfigurationException>(() =>
             ReleaseParameters.Resolve(new Dictionary<string, string> { ["storage-url"] = "http://acct.blob.core.windows.net" }, None, null, [], Version));
 
-        Assert.Equal("StorageUrl 'http://acct.blob.core.windows.net' must use https (user-delegation SAS is HTTPS-only).", Assert.Single(error.Problems));
+        Assert.Equal("--storage-url 'http://acct.blob.core.windows.net' must use https: the token and the SAS are only sent over HTTPS. Write https://<account>.blob.core.windows.net, or leave --storage-url empty to use a local Azurite.", Assert.Single(error.Problems));
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class ReleaseParametersTests : IDisposable
     {
         var error = Assert.Throws<ReleaseConfigurationException>(() => ReleaseParameters.Resolve(None, None, null, []));
 
-        Assert.Equal("ReleaseVersion is empty: pass --release-version=1.2.3 (or set it in the build's configuration call).", Assert.Single(error.Problems));
+        Assert.Equal("--release-version is empty: pass --release-version=1.2.3 (or set it in the build's configuration call).", Assert.Single(error.Problems));
     }
 
     [Fact]
