@@ -86,7 +86,7 @@ public sealed class ReleasePusher(
             await ReleaseClaimIfNothingCommittedAsync(ownClaim, claim, cancelled, version, runner);
             WriteLines(cancelled);
             throw new PushFailedException(cancelled, [
-                $"Push of release '{version}' was cancelled after sending {Units.Bytes(progress.SentBytes)}; no manifest was written, so nothing was published. " +
+                $"Push of release '{version}' was cancelled after sending {Units.Bytes(cancelled.BytesSent)}; no manifest was written, so nothing was published. " +
                 "Staged blocks are kept: re-run the push to resume from them."]);
         }
 
