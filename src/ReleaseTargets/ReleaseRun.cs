@@ -71,6 +71,7 @@ public sealed class ReleaseRun : IAsyncDisposable
     /// </summary>
     public void ValidatePrerequisites()
     {
+        StateDirectoryCheck.EnsureWritable(Options.StateDirectory, "--state-directory");
         if (_target is not null)
         {
             return;
@@ -98,6 +99,7 @@ public sealed class ReleaseRun : IAsyncDisposable
         _build?.Complete();
         _build = null;
         using var stage = _clock.Begin(ReleaseStages.RefreshCredentials);
+        StateDirectoryCheck.EnsureWritable(Options.StateDirectory, "--state-directory");
 
         _artifacts ??= await ArtifactSet.Discover(Options.ArtifactsDirectory, Options.Artifacts, Options.ReleaseVersion).HashAsync(BlockSize, cancellationToken);
         _target ??= await ConnectAsync(cancellationToken);
