@@ -41,10 +41,10 @@ internal sealed class AzuriteStateLock : IDisposable
                 $"A live emulator is never stopped. To run both builds at once, give this one its own StateDirectory (--state-directory).");
         }
 
-        // The message has its own timer so it repeats on time however long one check takes.
+        // The message has its own timer so it repeats on time however long one check takes; the timer exists before
+        // the first message, so the repeats are counted from it.
         var gate = new Lock();
         var waiting = true;
-        SayWaiting();
         using var reminder = timeProvider.CreateTimer(
             _ =>
             {
@@ -59,6 +59,10 @@ internal sealed class AzuriteStateLock : IDisposable
             null,
             AzuriteDefaults.OwnerWaitMessageInterval,
             AzuriteDefaults.OwnerWaitMessageInterval);
+        lock (gate)
+        {
+            SayWaiting();
+        }
 
         while (true)
         {
