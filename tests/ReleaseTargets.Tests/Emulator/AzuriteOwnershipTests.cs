@@ -128,8 +128,12 @@ public sealed class AzuriteOwnershipTests : IDisposable
     [Fact]
     public async Task StartAsync_ReadOnlyStateFolderUsedBefore_FailsAtOnceNamingFolderAndParameter()
     {
-        // Used before: the install folder exists, as in a clone whose .nuke/temp later became read-only.
-        using var folder = ReadOnlyFolder.Create(_state, state => Directory.CreateDirectory(Path.Combine(state, "package")));
+        // Used before: the data and install folders exist, as in a clone whose .nuke/temp later became read-only.
+        using var folder = ReadOnlyFolder.Create(_state, state =>
+        {
+            Directory.CreateDirectory(Path.Combine(state, "data"));
+            Directory.CreateDirectory(Path.Combine(state, "package"));
+        });
         var options = new AzuriteOptions { StateDirectory = folder.Path };
 
         // The fake clock never moves: anything that waits on a retry delay would never finish.
@@ -138,6 +142,21 @@ public sealed class AzuriteOwnershipTests : IDisposable
 
         Assert.StartsWith($"The state folder '{folder.Path}' is not writable (", failure.Message, StringComparison.Ordinal);
         Assert.Contains("set AzuriteOptions.StateDirectory to a writable folder", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_ReadOnlyInstallFolder_FailsAtOnceInsteadOfWaitingForTheInstallLock()
+    {
+        using var install = ReadOnlyFolder.Create(AzuriteFixture.NewStateDirectory());
+        var options = new AzuriteOptions { StateDirectory = _state, InstallDirectory = install.Path };
+
+        // The fake clock never moves: the install lock's retry loop (10 minutes on a real clock) would never finish.
+        var start = AzuriteEmulator.StartAsync(options, new CapturingLog(), new FakeTimeProvider(TimeProvider.System.GetUtcNow()));
+        var failure = await Assert.ThrowsAsync<ReleaseTargetsException>(() => start.WaitAsync(TimeSpan.FromSeconds(20)));
+
+        Assert.StartsWith($"Cannot lock the Azurite install file '{Path.Combine(install.Path, ".install.lock")}' (", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("AzuriteOptions.InstallDirectory", failure.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_state, "azurite.pid")));
     }
 
     [Fact]
