@@ -80,6 +80,7 @@ public sealed class ReleaseRun : IAsyncDisposable
         if (Options.StorageUrl is null)
         {
             AzuriteEmulator.EnsurePrerequisites();
+            StateDirectoryCheck.EnsureWritable(EmulatorStateDirectory, "--state-directory");
         }
         else
         {
@@ -231,6 +232,8 @@ public sealed class ReleaseRun : IAsyncDisposable
         }
     }
 
+    private string EmulatorStateDirectory => Path.Combine(Options.StateDirectory, "azurite");
+
     private int BlockSize => checked(Options.BlockSizeMiB * 1024 * 1024);
 
     private string? StepSummaryPath => _environment.GetValueOrDefault("GITHUB_STEP_SUMMARY");
@@ -256,7 +259,7 @@ public sealed class ReleaseRun : IAsyncDisposable
         }
 
         _emulator = await AzuriteEmulator.StartAsync(
-            new AzuriteOptions { StateDirectory = Path.Combine(Options.StateDirectory, "azurite") },
+            new AzuriteOptions { StateDirectory = EmulatorStateDirectory },
             _log,
             _timeProvider,
             cancellationToken);

@@ -173,6 +173,18 @@ public sealed class AzuriteOwnershipTests : IDisposable
     }
 
     [Fact]
+    public void ValidatePrerequisites_ReadOnlyEmulatorFolderUnderWritableState_FailsBeforeBuildNamingIt()
+    {
+        using var azurite = ReadOnlyFolder.Create(Path.Combine(_state, "azurite"));
+        var run = new ReleaseRun(new ReleaseOptions { StateDirectory = _state }, new CapturingLog(), TimeProvider.System, new Dictionary<string, string>());
+
+        var failure = Assert.Throws<ReleaseConfigurationException>(run.ValidatePrerequisites);
+
+        Assert.StartsWith($"The state folder '{azurite.Path}' is not writable (", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("--state-directory", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EnsureWritable_MissingWritableFolder_CreatesItAndLeavesNoProbe()
     {
         var folder = Path.Combine(_state, "nested", "state");
