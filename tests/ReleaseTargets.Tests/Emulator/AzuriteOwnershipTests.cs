@@ -211,10 +211,11 @@ public sealed class AzuriteOwnershipTests : IDisposable
     [Fact]
     public async Task StateLock_HeldByAnotherProcessThatIsKilled_IsReleasedByTheOs()
     {
-        // A foreign holder of the same OS lock (flock(1) takes the flock(2) lock .NET takes for FileShare.None).
+        // A foreign holder of the same OS lock (flock(1) takes the flock(2) lock .NET takes for FileShare.None); -o keeps
+        // the lock in flock itself, not in the sleep it runs, so the holder is exactly one process.
         Directory.CreateDirectory(_state);
         var lockFile = Path.Combine(_state, AzuriteStateLock.FileName);
-        using var holder = Process.Start(new ProcessStartInfo("flock", ["-x", lockFile, "sleep", "600"]))!;
+        using var holder = Process.Start(new ProcessStartInfo("flock", ["-x", "-o", lockFile, "sleep", "600"]))!;
         await WaitUntilAsync(() =>
         {
             using var probe = ExclusiveFile.TryOpen(lockFile);
