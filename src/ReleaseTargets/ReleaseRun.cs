@@ -74,6 +74,7 @@ public sealed class ReleaseRun : IAsyncDisposable
     /// </summary>
     public void ValidatePrerequisites()
     {
+        StateDirectoryCheck.EnsureWritable(Options.StateDirectory, "--state-directory");
         if (_target is not null)
         {
             return;
@@ -82,6 +83,7 @@ public sealed class ReleaseRun : IAsyncDisposable
         if (Options.StorageUrl is null)
         {
             AzuriteEmulator.EnsurePrerequisites();
+            StateDirectoryCheck.EnsureWritable(EmulatorStateDirectory, "--state-directory");
         }
         else
         {
@@ -101,6 +103,7 @@ public sealed class ReleaseRun : IAsyncDisposable
         _build?.Complete();
         _build = null;
         using var stage = _clock.Begin(ReleaseStages.RefreshCredentials);
+        StateDirectoryCheck.EnsureWritable(Options.StateDirectory, "--state-directory");
 
         if (_artifacts is null)
         {
@@ -238,6 +241,8 @@ public sealed class ReleaseRun : IAsyncDisposable
         }
     }
 
+    private string EmulatorStateDirectory => Path.Combine(Options.StateDirectory, "azurite");
+
     private int BlockSize => checked(Options.BlockSizeMiB * 1024 * 1024);
 
     private string? StepSummaryPath => _environment.GetValueOrDefault("GITHUB_STEP_SUMMARY");
@@ -263,7 +268,7 @@ public sealed class ReleaseRun : IAsyncDisposable
         }
 
         _emulator = await AzuriteEmulator.StartAsync(
-            new AzuriteOptions { StateDirectory = Path.Combine(Options.StateDirectory, "azurite") },
+            new AzuriteOptions { StateDirectory = EmulatorStateDirectory },
             _log,
             _timeProvider,
             cancellationToken);

@@ -17,6 +17,11 @@ internal static class AzuriteDefaults
 
     public const string PidFileName = "azurite.pid";
 
+    // A run waiting for another run's emulator checks the state lock this often and says that it waits this often.
+    public static readonly TimeSpan OwnerPollInterval = TimeSpan.FromSeconds(1);
+
+    public static readonly TimeSpan OwnerWaitMessageInterval = TimeSpan.FromSeconds(30);
+
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     // npm ci of the pinned package takes ~50 s cold here; several test collections may queue behind one install.

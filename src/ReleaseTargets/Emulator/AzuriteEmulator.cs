@@ -14,14 +14,16 @@ namespace ReleaseTargets.Emulator;
 public sealed class AzuriteEmulator : IAsyncDisposable
 {
     private readonly AzuriteProcess _process;
+    private readonly AzuriteStateLock _stateLock;
     private readonly AzuriteSettings _settings;
     private readonly TimeProvider _timeProvider;
     private readonly byte[] _certificateData;
     private readonly Guid _tenantId = Guid.NewGuid();
 
-    private AzuriteEmulator(AzuriteProcess process, AzuriteSettings settings, X509Certificate2 certificate, TimeProvider timeProvider)
+    private AzuriteEmulator(AzuriteProcess process, AzuriteStateLock stateLock, AzuriteSettings settings, X509Certificate2 certificate, TimeProvider timeProvider)
     {
         _process = process;
+        _stateLock = stateLock;
         _settings = settings;
         _timeProvider = timeProvider;
         Certificate = certificate;
@@ -48,8 +50,10 @@ public sealed class AzuriteEmulator : IAsyncDisposable
         NodeTools.Find(pathVariable ?? Environment.GetEnvironmentVariable("PATH"));
 
     /// <summary>
-    /// Installs the pinned Azurite (first use only), creates or reuses the certificate, stops a stale Azurite left
-    /// in the same state folder, starts the blob service and waits until it listens.
+    /// Takes ownership of the state folder (an OS lock held until <see cref="DisposeAsync"/>; while another run holds
+    /// it, waits and says so every 30 seconds), stops an Azurite left in that folder by a run that died, installs the
+    /// pinned Azurite (first use only), creates or reuses the certificate, starts the blob service and waits until it
+    /// listens. A read-only state folder fails at once.
     /// </summary>
     public static async Task<AzuriteEmulator> StartAsync(
         AzuriteOptions options, IReleaseLog log, TimeProvider timeProvider, CancellationToken cancellationToken = default)
@@ -60,13 +64,17 @@ public sealed class AzuriteEmulator : IAsyncDisposable
 
         var tools = NodeTools.Find(Environment.GetEnvironmentVariable("PATH"));
         var settings = options.Validate();
+        StateDirectoryCheck.EnsureWritable(settings.StateDirectory, "AzuriteOptions.StateDirectory");
         Directory.CreateDirectory(settings.DataDirectory);
 
-        await AzuritePidFile.KillStaleAsync(settings.PidFile, settings.DataDirectory, log, timeProvider, cancellationToken);
-        var installed = await AzuriteInstaller.InstallAsync(settings, tools, log, timeProvider, cancellationToken);
-        var certificate = EmulatorCertificate.LoadOrCreate(settings.StateDirectory, timeProvider);
+        var stateLock = await AzuriteStateLock.AcquireAsync(settings.StateDirectory, settings.PidFile, log, timeProvider, cancellationToken);
+        X509Certificate2? certificate = null;
         try
         {
+            // Only the lock holder may call an Azurite in this folder stale: its owner, had it lived, would hold the lock.
+            await AzuritePidFile.KillStaleAsync(settings.PidFile, settings.DataDirectory, log, timeProvider, cancellationToken);
+            var installed = await AzuriteInstaller.InstallAsync(settings, tools, log, timeProvider, cancellationToken);
+            certificate = EmulatorCertificate.LoadOrCreate(settings.StateDirectory, timeProvider);
             string[] arguments =
             [
                 installed.BlobEntryScript,
@@ -85,14 +93,15 @@ public sealed class AzuriteEmulator : IAsyncDisposable
             var process = await AzuriteProcess.StartAsync(
                 tools.NodePath, arguments, settings.StateDirectory, settings.StartTimeout, log, timeProvider, cancellationToken);
             AzuritePidFile.Write(settings.PidFile, process.ProcessId);
-            var emulator = new AzuriteEmulator(process, settings, certificate, timeProvider);
+            var emulator = new AzuriteEmulator(process, stateLock, settings, certificate, timeProvider);
             log.Information($"Azurite {installed.Version} listening on https://{AzuriteDefaults.Host}:{process.Port} (data: {settings.DataDirectory})");
             log.Verbose($"Azurite started in {timeProvider.GetElapsedTime(started).TotalSeconds:0.00} s (pid {process.ProcessId}).");
             return emulator;
         }
         catch
         {
-            certificate.Dispose();
+            certificate?.Dispose();
+            stateLock.Dispose();
             throw;
         }
     }
@@ -112,12 +121,22 @@ public sealed class AzuriteEmulator : IAsyncDisposable
     /// </summary>
     public TokenCredential CreateTokenCredential() => new EmulatorTokenCredential(_timeProvider, _tenantId);
 
-    /// <summary>Stops Azurite (cleanly when it can, killing its process tree when it cannot) and forgets its pid.</summary>
+    /// <summary>
+    /// Stops Azurite (cleanly when it can, killing its process tree when it cannot), forgets its pid, and only then
+    /// releases the state folder to a waiting run.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         var processId = _process.ProcessId;
-        await _process.DisposeAsync();
-        AzuritePidFile.DeleteIfOwned(_settings.PidFile, processId);
-        Certificate.Dispose();
+        try
+        {
+            await _process.DisposeAsync();
+            AzuritePidFile.DeleteIfOwned(_settings.PidFile, processId);
+            Certificate.Dispose();
+        }
+        finally
+        {
+            _stateLock.Dispose();
+        }
     }
 }

@@ -28,6 +28,12 @@ internal static class AzuriteErrors
     public static ReleaseTargetsException InstallLockTimeout(string lockFile, TimeSpan waited) =>
         new($"Another process held the Azurite install lock '{lockFile}' for more than {waited.TotalMinutes:0} minutes. If no other build is installing Azurite, delete that file and retry.");
 
+    public static ReleaseTargetsException StateLockFailed(string lockFile, Exception reason) =>
+        new($"Cannot lock the emulator state file '{lockFile}' ({reason.Message}). Its folder must be writable: make it so, or point StateDirectory (--state-directory / RELEASETARGETS_STATE_DIRECTORY) at a writable folder.");
+
+    public static ReleaseTargetsException InstallLockFailed(string lockFile, Exception reason) =>
+        new($"Cannot lock the Azurite install file '{lockFile}' ({reason.Message}). Its folder must be writable: make it so, or point AzuriteOptions.InstallDirectory (default: under StateDirectory, --state-directory) at a writable folder.");
+
     public static ReleaseTargetsException StartTimedOut(TimeSpan timeout, string output) =>
         new($"Azurite did not start listening within {timeout.TotalSeconds:0} seconds. Raise AzuriteOptions.StartTimeout on a slow machine, {Alternative}{Tail(output)}");
 

@@ -73,21 +73,31 @@ internal static class AzuriteInstaller
         var delay = TimeSpan.FromMilliseconds(50);
         while (true)
         {
+            // FileShare.None is an exclusive lock across processes (flock on Unix); the file itself is left in
+            // place, because deleting it while another process waits on it would let two installs run at once.
+            // Only a real conflict (another install holds it) is waited on: a read-only folder fails now.
+            FileStream? stream;
             try
             {
-                // FileShare.None is an exclusive lock across processes (flock on Unix); the file itself is left in
-                // place, because deleting it while another process waits on it would let two installs run at once.
-                return new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                stream = ExclusiveFile.TryOpen(lockFile);
             }
-            catch (IOException) when (timeProvider.GetElapsedTime(started) < AzuriteDefaults.InstallLockTimeout)
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                await Task.Delay(delay, timeProvider, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
+                throw AzuriteErrors.InstallLockFailed(lockFile, exception);
             }
-            catch (IOException)
+
+            if (stream is not null)
+            {
+                return stream;
+            }
+
+            if (timeProvider.GetElapsedTime(started) >= AzuriteDefaults.InstallLockTimeout)
             {
                 throw AzuriteErrors.InstallLockTimeout(lockFile, AzuriteDefaults.InstallLockTimeout);
             }
+
+            await Task.Delay(delay, timeProvider, cancellationToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
         }
     }
 

@@ -7,7 +7,9 @@ public sealed class AzuriteOptions
 {
     /// <summary>
     /// Required. Per-instance state: blob data under <c>&lt;StateDirectory&gt;/data</c>, the TLS certificate
-    /// (<c>cert.pem</c>, <c>key.pem</c>) and the pid file of the running Azurite. Two emulators must not share it.
+    /// (<c>cert.pem</c>, <c>key.pem</c>), the pid file of the running Azurite and <c>azurite.lock</c>, which the
+    /// emulator holds (an OS lock) for its whole life. A second emulator on the same folder waits until the first
+    /// stops; it never stops a live one. Must be writable: a read-only folder fails at once.
     /// </summary>
     public required string StateDirectory { get; set; }
 

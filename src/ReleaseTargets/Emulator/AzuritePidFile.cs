@@ -43,7 +43,8 @@ internal static class AzuritePidFile
 
     /// <summary>
     /// Kills the process named by the pid file, but only when its command line shows it is Azurite serving this
-    /// very data folder: a pid can be reused by an unrelated process after a reboot.
+    /// very data folder: a pid can be reused by an unrelated process after a reboot. Call it only while holding the
+    /// folder's <see cref="AzuriteStateLock"/>: that is what proves the Azurite's owner is gone.
     /// </summary>
     public static async Task KillStaleAsync(string pidFile, string dataDirectory, IReleaseLog log, TimeProvider timeProvider, CancellationToken cancellationToken = default)
     {
@@ -63,7 +64,7 @@ internal static class AzuritePidFile
                     && commandLine.Contains("azurite", StringComparison.OrdinalIgnoreCase)
                     && commandLine.Contains(dataDirectory, StringComparison.Ordinal))
                 {
-                    log.Warning($"Stopping a stale Azurite (pid {processId}) left by an earlier run that used '{dataDirectory}'.");
+                    log.Warning($"Stopping a stale Azurite (pid {processId}) left by an earlier run that used '{dataDirectory}' and ended without stopping it.");
                     process.Kill(entireProcessTree: true);
                     using var timeout = new CancellationTokenSource(AzuriteDefaults.KillTimeout, timeProvider);
                     using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);

@@ -182,28 +182,6 @@ public sealed class AzuriteEmulatorTests(AzuriteFixture fixture)
     }
 
     [Fact]
-    public async Task StartAsync_PidFileOfLiveAzuriteInSameStateDirectory_StopsTheStaleAzurite()
-    {
-        var state = AzuriteFixture.NewStateDirectory();
-        try
-        {
-            // The first emulator stands in for one whose build was killed before it could dispose it.
-            await using var stale = await AzuriteEmulator.StartAsync(AzuriteFixture.CreateOptions(state), new CapturingLog(), TimeProvider.System);
-            var log = new CapturingLog();
-
-            await using var next = await AzuriteEmulator.StartAsync(AzuriteFixture.CreateOptions(state), log, TimeProvider.System);
-
-            Assert.True(HasExited(stale.ProcessId));
-            Assert.False(HasExited(next.ProcessId));
-            Assert.Contains(log.Lines, l => l.Level == ReleaseLogLevel.Warning && l.Message.Contains($"pid {stale.ProcessId}", StringComparison.Ordinal));
-        }
-        finally
-        {
-            AzuriteFixture.DeleteDirectory(state);
-        }
-    }
-
-    [Fact]
     public async Task DisposeAsync_Running_StopsProcessAndFreesPort()
     {
         var state = AzuriteFixture.NewStateDirectory();
