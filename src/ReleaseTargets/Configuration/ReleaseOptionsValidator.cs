@@ -50,6 +50,15 @@ public static partial class ReleaseOptionsValidator
         {
             problems.Add($"--release-version '{options.ReleaseVersion}' may hold only letters, digits, '.', '-', '+' and '_' (it becomes the blob prefix).");
         }
+        else if (options.ReleaseVersion.StartsWith('.') || options.ReleaseVersion.EndsWith('.'))
+        {
+            // "." would vanish from the URL ("./app.zip" is "app.zip"), putting the release at the container root.
+            problems.Add($"--release-version '{options.ReleaseVersion}' may not start or end with '.': storage clients drop such dots from the blob path. Use e.g. --release-version=1.2.3.");
+        }
+        else if (options.ReleaseVersion.Equals("_releasetargets", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add("--release-version '_releasetargets' is reserved: ReleaseTargets keeps its claims and shared history under that prefix. Use e.g. --release-version=1.2.3.");
+        }
 
         if (string.IsNullOrWhiteSpace(options.ArtifactsDirectory))
         {

@@ -96,6 +96,21 @@ public sealed class ReleaseParametersTests : IDisposable
         Assert.Equal("--storage-url 'http://acct.blob.core.windows.net' must use https: the token and the SAS are only sent over HTTPS. Write https://<account>.blob.core.windows.net, or leave --storage-url empty to use a local Azurite.", Assert.Single(error.Problems));
     }
 
+    [Theory]
+    [InlineData(".", "may not start or end with '.'")]
+    [InlineData(".hidden", "may not start or end with '.'")]
+    [InlineData("1.2.", "may not start or end with '.'")]
+    [InlineData("a/../b", "may hold only letters")]
+    [InlineData("_ReleaseTargets", "is reserved")]
+    public void Resolve_VersionThatWouldMoveTheReleaseOutOfItsPrefix_IsRefused(string version, string expected)
+    {
+        var error = Assert.Throws<ReleaseConfigurationException>(() =>
+            ReleaseParameters.Resolve(new Dictionary<string, string> { ["release-version"] = version }, None, null, []));
+
+        Assert.Contains(expected, Assert.Single(error.Problems), StringComparison.Ordinal);
+        Assert.StartsWith($"--release-version '{version}'", error.Problems[0], StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Resolve_MissingVersion_SaysHowToSetIt()
     {

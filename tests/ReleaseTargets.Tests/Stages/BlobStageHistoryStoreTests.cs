@@ -25,6 +25,31 @@ public sealed class BlobStageHistoryStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task LoadAndSave_CredentialFailsAtTeardown_WarnAndNeverThrow()
+    {
+        // What the SDK throws when the token cannot be refreshed at teardown: not a RequestFailedException.
+        var container = new Azure.Storage.Blobs.BlobServiceClient(azurite.Emulator.BlobServiceUri, new FailingCredential(), azurite.CreateClientOptions()).GetBlobContainerClient("history-broken");
+        var log = new CapturingLog();
+        var runner = new StorageRequestRunner(new PushRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(1), MaxRetries = 1 }, TimeProvider.System, NoRenewal.Instance, container.Name, log);
+        var store = new BlobStageHistoryStore(container.GetBlobClient(BlobStageHistoryStore.BlobName), 20, runner, log, TimeProvider.System);
+        var history = new StageHistory();
+        history.Add(new StageRecord(ReleaseStages.Push, T0, TimeSpan.FromSeconds(1), StageOutcome.Succeeded));
+
+        Assert.Null(await store.LoadAsync());
+        Assert.False(await store.SaveAsync(history));
+        Assert.Equal(2, log.Lines.Count(l => l.Level == ReleaseLogLevel.Warning && l.Message.Contains("shared stage history", StringComparison.Ordinal)));
+    }
+
+    private sealed class FailingCredential : Azure.Core.TokenCredential
+    {
+        public override Azure.Core.AccessToken GetToken(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            throw new Azure.Identity.AuthenticationFailedException("token endpoint unreachable");
+
+        public override ValueTask<Azure.Core.AccessToken> GetTokenAsync(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            throw new Azure.Identity.AuthenticationFailedException("token endpoint unreachable");
+    }
+
+    [Fact]
     public async Task SaveAsync_SixAgentsAtOnce_EveryAgentsRunSurvivesTheConflicts()
     {
         var (store, log) = await NewStoreAsync();
