@@ -155,13 +155,13 @@ public static class PushForecaster
     {
         var duration = run.Duration.Ticks;
         var bytes = run.Bytes!.Value;
-        if (bytes == 0 || bytes == bytesThisRun)
+        if (bytes == 0)
         {
             return duration;
         }
 
         // Unknown overhead: all of it scales when growing, none of it shrinks when shrinking; pessimistic both ways.
-        return overhead is { } known ? Math.Min(known, duration) : bytesThisRun > bytes ? 0 : duration;
+        return overhead is { } known ? Math.Min(known, duration) : bytesThisRun >= bytes ? 0 : duration;
     }
 
     private static long Predict(StageRecord run, long bytesThisRun, long? overhead)
