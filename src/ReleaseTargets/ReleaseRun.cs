@@ -201,7 +201,8 @@ public sealed class ReleaseRun : IAsyncDisposable
 
         foreach (var record in _clock.CurrentRun)
         {
-            _log.Information($"Stage {record.Stage}: {Units.Duration(record.Duration)} ({record.Outcome})");
+            var forecast = record.Forecast is { } f ? $", forecast {Units.Duration(f)}" : string.Empty;
+            _log.Information($"Stage {record.Stage}: {Units.Duration(record.Duration)} ({record.Outcome}{forecast})");
         }
 
         try
