@@ -100,7 +100,8 @@ public static class PushForecaster
     /// <param name="whole">The forecast made before the push.</param>
     /// <param name="totalBytes">All bytes of this push; 0 when unknown (then: the estimate minus the elapsed time).</param>
     /// <param name="remainingBytes">Bytes neither transferred nor found already there.</param>
-    /// <param name="transferredBytes">Bytes this run sent and had accepted, e.g. <c>PushProgress.TransferredBytes</c>.</param>
+    /// <param name="transferredBytes">Bytes this run sent and had accepted, e.g. <c>PushProgress.TransferredBytes</c>; at most
+    /// <paramref name="totalBytes"/> − <paramref name="remainingBytes"/> is counted.</param>
     /// <param name="elapsed">Time since the push began.</param>
     /// <param name="options">The forecast options; validated on every call.</param>
     public static TimeSpan ForecastRemaining(PushForecast whole, long totalBytes, long remainingBytes, long transferredBytes, TimeSpan elapsed, ForecastOptions options)
@@ -120,7 +121,10 @@ public static class PushForecaster
         }
 
         ArgumentOutOfRangeException.ThrowIfGreaterThan(remainingBytes, totalBytes);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(transferredBytes, totalBytes - remainingBytes);
+
+        // Live counters are read one at a time while blocks complete, so the two may disagree by a block: clamp, never throw
+        // from a renewal check.
+        transferredBytes = Math.Min(transferredBytes, totalBytes - remainingBytes);
         var toSend = transferredBytes + remainingBytes;
         var liveIsReliable = transferredBytes > 0
             && elapsed >= options.LiveThroughputMinimumElapsed

@@ -357,10 +357,12 @@ public sealed class PushForecasterTests
     }
 
     [Fact]
-    public void ForecastRemaining_MoreTransferredThanDone_Throws()
+    public void ForecastRemaining_TransferredReadAfterABlockCompleted_CountsOnlyWhatIsDone()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(
-            () => PushForecaster.ForecastRemaining(Whole(TimeSpan.FromSeconds(1)), 10, 5, 6, TimeSpan.Zero, new ForecastOptions()));
+        // Remaining read before a block completed, transferred after: 60 of 100 MiB counted as done, 70 as transferred.
+        var remaining = PushForecaster.ForecastRemaining(Whole(TimeSpan.FromSeconds(400)), 100 * MiB, 40 * MiB, 70 * MiB, TimeSpan.FromSeconds(60), new ForecastOptions());
+
+        Assert.Equal(TimeSpan.FromSeconds(40), remaining);
     }
 
     private static PushForecast Whole(TimeSpan estimate) =>
