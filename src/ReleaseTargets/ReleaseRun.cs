@@ -168,7 +168,7 @@ public sealed class ReleaseRun : IAsyncDisposable
             await RefreshCredentialsAsync(cancellationToken);
         }
 
-        using var stage = _clock.Begin(ReleaseStages.Push);
+        using var stage = _clock.Begin(ReleaseStages.Push, _forecast?.Estimate);
         var container = new BlobContainerClient(_target!.ContainerUri(Options.Container), _sas!.Credential, _target.CreateClientOptions(Options.PerTryTimeout));
         var pusher = new ReleasePusher(container, _sas, PushRetryOptions.From(Options), Options.Concurrency, Options.ProgressInterval, _timeProvider, _log);
         var stageSeconds = _clock.CurrentRun.ToDictionary(r => r.Stage, r => Math.Round(r.Duration.TotalSeconds, 3));
@@ -179,9 +179,11 @@ public sealed class ReleaseRun : IAsyncDisposable
         }
         catch (PushFailedException failed)
         {
-            await PushReportWriter.WriteAsync(failed.Report, _artifacts!.Directory, StepSummaryPath, CancellationToken.None);
+            await PushReportWriter.WriteAsync(WithForecast(failed.Report), _artifacts!.Directory, StepSummaryPath, CancellationToken.None);
             throw;
         }
+
+        report = WithForecast(report);
 
         await PushReportWriter.WriteAsync(report, _artifacts!.Directory, StepSummaryPath, cancellationToken);
         stage.Complete(report.BytesSent, report.Artifacts.Count);
@@ -211,7 +213,8 @@ public sealed class ReleaseRun : IAsyncDisposable
 
         foreach (var record in _clock.CurrentRun)
         {
-            _log.Information($"Stage {record.Stage}: {Units.Duration(record.Duration)} ({record.Outcome})");
+            var forecast = record.Forecast is { } f ? $", forecast {Units.Duration(f)}" : string.Empty;
+            _log.Information($"Stage {record.Stage}: {Units.Duration(record.Duration)} ({record.Outcome}{forecast})");
         }
 
         try
@@ -257,7 +260,10 @@ public sealed class ReleaseRun : IAsyncDisposable
     }
 
     private TimeSpan RemainingWork(PushProgress progress) =>
-        PushForecaster.ForecastRemaining(_forecast!, progress.TotalBytes, progress.RemainingBytes, progress.Elapsed, _forecastOptions);
+        PushForecaster.ForecastRemaining(_forecast!, progress.TotalBytes, progress.RemainingBytes, progress.TransferredBytes, progress.Elapsed, _forecastOptions);
+
+    private PushReport WithForecast(PushReport report) =>
+        report with { ForecastEstimate = _forecast?.Estimate, ForecastBasis = _forecast?.Basis };
 
     private async Task<StorageTarget> ConnectAsync(CancellationToken cancellationToken)
     {

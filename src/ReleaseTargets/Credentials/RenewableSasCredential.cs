@@ -58,13 +58,14 @@ public sealed class RenewableSasCredential : IPushCredential, IDisposable
             return;
         }
 
+        // The generation first: read after the check, a renewal in between would be taken for ours and renewed again.
+        var seen = Generation;
         var remaining = _remainingWork(progress);
         if (!_policy.ShouldRenew(_timeProvider.GetUtcNow(), Current.Window, remaining))
         {
             return;
         }
 
-        var seen = Generation;
         await RenewAsync(seen, remaining, "proactive: remaining validity below the forecast of remaining work", cancellationToken);
     }
 

@@ -56,12 +56,17 @@ public sealed class SasLifetimePolicy
 
     /// <summary>
     /// True when the validity left, not counting the skew margin (the service clock may run that far ahead of ours),
-    /// is less than the remaining work × the safety factor.
+    /// is less than the remaining work × the renewal factor: half-way between 1 and the safety factor (1.25 by default),
+    /// so a renewal is due once half the headroom is used up.
     /// </summary>
     /// <remarks>
-    /// A fresh window can be relied on for at most <see cref="LongestUsableLifetime"/>; when the remaining work needs
+    /// <para>The renewal factor sits below the safety factor the renewed window is sized with, for hysteresis: when the
+    /// two were equal, a stalled push (no block completing, so the live forecast of remaining work grows with the
+    /// elapsed time) renewed at every request attempt until a block completed. Now each renewal needs the remaining-work
+    /// forecast to grow by (safety factor ÷ renewal factor) − 1 = 20 % beyond what the last window was sized for.</para>
+    /// <para>A fresh window can be relied on for at most <see cref="LongestUsableLifetime"/>; when the remaining work needs
     /// more, the requirement is capped at half of it, so a very long push renews about twice a week rather than at
-    /// every check.
+    /// every check.</para>
     /// </remarks>
     /// <param name="now">The current time on this machine.</param>
     /// <param name="current">The window of the SAS in use.</param>
@@ -73,9 +78,12 @@ public sealed class SasLifetimePolicy
         ArgumentOutOfRangeException.ThrowIfLessThan(remainingWorkForecast, TimeSpan.Zero);
 
         var usable = current.ExpiresOn - now - _skewMargin;
-        var needed = TimeSpan.FromTicks((long)Math.Min(remainingWorkForecast.Ticks * _safetyFactor, LongestUsableLifetime.Ticks / 2));
+        var needed = TimeSpan.FromTicks((long)Math.Min(remainingWorkForecast.Ticks * RenewalFactor, LongestUsableLifetime.Ticks / 2));
         return usable < needed;
     }
+
+    /// <summary>Renew when the validity left falls below the remaining work × this: (1 + safety factor) ÷ 2.</summary>
+    public double RenewalFactor => (1 + _safetyFactor) / 2;
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 

@@ -41,7 +41,8 @@ public sealed record SasWindow(
     }
 
     /// <summary>
-    /// One line for the build log, e.g. <c>SAS valid 12:00–12:41 (forecast 18m from 7 runs ×1.5 + 15m skew)</c>.
+    /// One line for the build log, e.g. <c>SAS valid 12:00–12:41 (forecast 18m from 5 comparable pushes ×1.5 + 15m skew)</c>
+    /// or <c>SAS valid 12:00–12:30 (cold start: no comparable pushes in history, forecast 5m ×1.5 + 15m skew, raised to minimum 30m)</c>.
     /// The range runs from issue to expiry: the back-dated start only absorbs clock skew. The forecast shown is the
     /// estimate before the safety factor; durations round up to whole minutes, clock times are truncated to the minute.
     /// </summary>
@@ -74,7 +75,7 @@ public sealed record SasWindow(
         var factor = Forecast.SafetyFactor.ToString("0.###", CultureInfo.InvariantCulture);
         var estimate = Units.Budget(Forecast.Estimate);
         var reason = Forecast.IsColdStart
-            ? $"cold start forecast {estimate} ×{factor}"
+            ? $"{Forecast.Basis}, forecast {estimate} ×{factor}"
             : $"forecast {estimate} from {Forecast.Basis} ×{factor}";
 
         return $"SAS valid {issuedText}–{expiresText} "

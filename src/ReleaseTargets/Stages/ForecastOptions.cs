@@ -28,16 +28,43 @@ public sealed class ForecastOptions
     public TimeSpan ColdStartMinimum { get; set; } = StageConstants.ColdStartMinimum;
 
     /// <summary>
-    /// Which percentile of past throughputs (bytes per second) is assumed for this run; low is pessimistic.
-    /// Default: 0.2 (the 20th percentile).
+    /// Which percentile of the comparable pushes' per-byte throughput is assumed for this run; low is pessimistic.
+    /// <see cref="SafetyFactor"/> already supplies the headroom, so the default is the typical push.
+    /// Default: 0.5 (the median).
     /// </summary>
     public double ThroughputPercentile { get; set; } = StageConstants.ThroughputPercentile;
 
     /// <summary>
-    /// Which percentile of past durations is scaled to this run's size; high is pessimistic.
+    /// Which percentile of past durations is the estimate when sizes are unknown (this run's or the history's); high is
+    /// pessimistic.
     /// Default: 0.9 (the 90th percentile).
     /// </summary>
     public double DurationPercentile { get; set; } = StageConstants.DurationPercentile;
+
+    /// <summary>
+    /// Which percentile of the small pushes' durations is taken as the fixed overhead of every push.
+    /// Default: 0.5 (the median).
+    /// </summary>
+    public double OverheadPercentile { get; set; } = StageConstants.OverheadPercentile;
+
+    /// <summary>
+    /// A push that sent at most this many bytes measures fixed overhead only.
+    /// Default: 1 MiB (1,048,576 bytes).
+    /// </summary>
+    public long SmallPushBytes { get; set; } = StageConstants.SmallPushBytes;
+
+    /// <summary>
+    /// A past push is of comparable size when its bytes are within this factor of this run's, either way; only comparable
+    /// pushes inform the per-byte cost. Must be at least 1.
+    /// Default: 4.
+    /// </summary>
+    public double ComparableSizeRatio { get; set; } = StageConstants.ComparableSizeRatio;
+
+    /// <summary>
+    /// How many of the most recent comparable pushes inform the per-byte cost. Must be at least 1.
+    /// Default: 5.
+    /// </summary>
+    public int RecentComparablePushes { get; set; } = StageConstants.RecentComparablePushes;
 
     /// <summary>
     /// The share of the bytes that must have been sent before the live throughput replaces the forecast
@@ -76,12 +103,28 @@ public sealed class ForecastOptions
                  {
                      (nameof(ThroughputPercentile), ThroughputPercentile),
                      (nameof(DurationPercentile), DurationPercentile),
+                     (nameof(OverheadPercentile), OverheadPercentile),
                  })
         {
             if (!(value >= 0 && value <= 1))
             {
                 problems.Add(Problem(name, value, "must be between 0 and 1"));
             }
+        }
+
+        if (SmallPushBytes < 0)
+        {
+            problems.Add(Problem(nameof(SmallPushBytes), SmallPushBytes, "must not be negative"));
+        }
+
+        if (!(ComparableSizeRatio >= 1) || double.IsInfinity(ComparableSizeRatio))
+        {
+            problems.Add(Problem(nameof(ComparableSizeRatio), ComparableSizeRatio, "must be a finite number of at least 1"));
+        }
+
+        if (RecentComparablePushes < 1)
+        {
+            problems.Add(Problem(nameof(RecentComparablePushes), RecentComparablePushes, "must be at least 1"));
         }
 
         if (!(LiveThroughputMinimumFraction > 0 && LiveThroughputMinimumFraction <= 1))

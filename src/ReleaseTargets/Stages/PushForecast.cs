@@ -4,10 +4,12 @@ namespace ReleaseTargets.Stages;
 /// <param name="Duration">The forecast the SAS is sized to: <paramref name="Estimate"/> × <paramref name="SafetyFactor"/>, rounded up to whole seconds.</param>
 /// <param name="Estimate">The estimate before the safety factor, rounded up to whole seconds.</param>
 /// <param name="SafetyFactor">The factor that turned the estimate into the forecast.</param>
-/// <param name="RunsUsed">How many successful past pushes the estimate is based on; 0 for a cold start.</param>
-/// <param name="Basis">Short text for people: "7 runs", "1 run", "cold start".</param>
-/// <param name="BytesPerSecond">The throughput the estimate assumes; <see langword="null"/> when it is not
-/// throughput-based (size unknown, or the cold-start minimum applied).</param>
+/// <param name="RunsUsed">How many past pushes of comparable size the estimate is based on (without sizes: how many
+/// successful runs); 0 for a cold start, including one that adds bytes at the cold-start throughput to a measured overhead.</param>
+/// <param name="Basis">Short text for people, read after "forecast 5m from" or, for a cold start, as the reason:
+/// "5 comparable pushes", "7 runs", "cold start: no pushes in history", "cold start: no comparable pushes in history".</param>
+/// <param name="BytesPerSecond">The per-byte throughput the estimate assumes; <see langword="null"/> when it is not
+/// throughput-based (size unknown, the cold-start minimum applied, or the chosen push was all overhead).</param>
 public sealed record PushForecast(
     TimeSpan Duration,
     TimeSpan Estimate,

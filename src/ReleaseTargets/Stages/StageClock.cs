@@ -37,10 +37,12 @@ public sealed class StageClock
     /// Starts timing <paramref name="stage"/>. End it with <see cref="StageScope.Complete"/> or
     /// <see cref="StageScope.Fail"/>; disposing it without either records a failure.
     /// </summary>
-    public StageScope Begin(string stage)
+    /// <param name="stage">The stage name.</param>
+    /// <param name="forecast">What the stage is forecast to take, recorded next to its actual duration.</param>
+    public StageScope Begin(string stage, TimeSpan? forecast = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(stage);
-        return new StageScope(this, stage, TimeProvider.GetUtcNow(), TimeProvider.GetTimestamp());
+        return new StageScope(this, stage, TimeProvider.GetUtcNow(), TimeProvider.GetTimestamp(), forecast);
     }
 
     internal void Record(StageRecord record)

@@ -18,13 +18,27 @@ internal static class StageConstants
     /// <summary>Even a tiny first push pays for listing, hashing and committing; five minutes covers that.</summary>
     public static readonly TimeSpan ColdStartMinimum = TimeSpan.FromMinutes(5);
 
-    /// <summary>A slow-but-not-absurd throughput: the 20th percentile ignores the single worst run once there
-    /// are four or more.</summary>
-    public const double ThroughputPercentile = 0.2;
+    /// <summary>The typical comparable push. The safety factor is the headroom; taking a pessimistic percentile as well
+    /// counted the same risk twice (issue 11). The median ignores one outlier among two or more runs.</summary>
+    public const double ThroughputPercentile = 0.5;
 
-    /// <summary>A long-but-not-absurd duration: the 90th percentile ignores the single longest run once there
-    /// are seven or more.</summary>
+    /// <summary>A long-but-not-absurd duration, for histories without sizes only: the 90th percentile ignores the single
+    /// longest run once there are seven or more.</summary>
     public const double DurationPercentile = 0.9;
+
+    /// <summary>The typical fixed cost (listing, claim, commit, manifest) of a push whose bytes do not matter.</summary>
+    public const double OverheadPercentile = 0.5;
+
+    /// <summary>1 MiB takes half a second at the cold-start throughput: a push this small is all fixed overhead.</summary>
+    public const long SmallPushBytes = 1024 * 1024;
+
+    /// <summary>Throughput measured on a push more than 4× smaller or larger says little about this one: small pushes are
+    /// overhead and few connections, large ones saturate the link (issue 11: 60 B pushes forecast a 300 MiB push at 19 days).</summary>
+    public const double ComparableSizeRatio = 4;
+
+    /// <summary>The most recent comparable pushes only, so a network that got slower shows after three runs, not ten;
+    /// five still out-vote one or two outliers.</summary>
+    public const int RecentComparablePushes = 5;
 
     /// <summary>Below a tenth of the bytes, the live rate is dominated by start-up (listing, first connections).</summary>
     public const double LiveThroughputMinimumFraction = 0.1;

@@ -7,10 +7,14 @@ namespace ReleaseTargets.Stages;
 /// <param name="Outcome">Whether it succeeded.</param>
 /// <param name="Bytes">For Push: the bytes sent; <see langword="null"/> when unknown or not applicable.</param>
 /// <param name="Files">For Push: the files sent; <see langword="null"/> when unknown or not applicable.</param>
+/// <param name="Forecast">For Push: the forecast estimate (before the safety factor) the run's SAS was sized to, recorded
+/// next to <paramref name="Duration"/> so every forecast can be checked against what happened; <see langword="null"/> when
+/// none was made.</param>
 public sealed record StageRecord(
     string Stage,
     DateTimeOffset StartedAt,
     TimeSpan Duration,
     StageOutcome Outcome,
     long? Bytes = null,
-    int? Files = null);
+    int? Files = null,
+    TimeSpan? Forecast = null);

@@ -8,10 +8,12 @@ public sealed class StageScope : IDisposable
 {
     private readonly StageClock _clock;
     private readonly long _startTimestamp;
+    private readonly TimeSpan? _forecast;
     private StageRecord? _record;
 
-    internal StageScope(StageClock clock, string stage, DateTimeOffset startedAt, long startTimestamp)
+    internal StageScope(StageClock clock, string stage, DateTimeOffset startedAt, long startTimestamp, TimeSpan? forecast = null)
     {
+        _forecast = forecast;
         _clock = clock;
         Stage = stage;
         StartedAt = startedAt;
@@ -56,7 +58,7 @@ public sealed class StageScope : IDisposable
 
     private StageRecord? End(StageOutcome outcome, long? bytes, int? files)
     {
-        var record = new StageRecord(Stage, StartedAt, Elapsed, outcome, bytes, files);
+        var record = new StageRecord(Stage, StartedAt, Elapsed, outcome, bytes, files, _forecast);
         if (Interlocked.CompareExchange(ref _record, record, null) is not null)
         {
             return null;

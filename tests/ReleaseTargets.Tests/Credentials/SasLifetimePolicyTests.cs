@@ -150,12 +150,15 @@ public sealed class SasLifetimePolicyTests
     }
 
     [Fact]
-    public void ShouldRenew_RemainingWorkJustAboveForecast_IsTrue()
+    public void ShouldRenew_RemainingWorkPastHalfTheHeadroom_IsTrue()
     {
         var window = _policy.Choose(Now, SevenRuns);
 
-        // 1045 s × 1.5 = 1567.5 s needed; 1566 s usable once the expiry's skew margin is set aside.
-        Assert.True(_policy.ShouldRenew(Now, window, TimeSpan.FromSeconds(1045)));
+        // Renewal factor (1 + 1.5) ÷ 2 = 1.25; 1566 s usable once the expiry's skew margin is set aside.
+        // 1253 s × 1.25 = 1566.25 s needed; 1252 s × 1.25 = 1565 s is still covered.
+        Assert.Equal(1.25, _policy.RenewalFactor);
+        Assert.True(_policy.ShouldRenew(Now, window, TimeSpan.FromSeconds(1253)));
+        Assert.False(_policy.ShouldRenew(Now, window, TimeSpan.FromSeconds(1252)));
     }
 
     [Fact]
@@ -173,9 +176,9 @@ public sealed class SasLifetimePolicyTests
         var window = _policy.Choose(Now, SevenRuns);
         var stuck = TimeSpan.FromSeconds(600);
 
-        // Expiry 12:41:06; minus 15m skew margin and 600 s × 1.5 = 900 s needed → renew after 12:11:06.
-        Assert.False(_policy.ShouldRenew(new DateTimeOffset(2026, 11, 22, 12, 11, 6, TimeSpan.Zero), window, stuck));
-        Assert.True(_policy.ShouldRenew(new DateTimeOffset(2026, 11, 22, 12, 11, 7, TimeSpan.Zero), window, stuck));
+        // Expiry 12:41:06; minus 15m skew margin and 600 s × 1.25 = 750 s needed → renew after 12:13:36.
+        Assert.False(_policy.ShouldRenew(new DateTimeOffset(2026, 11, 22, 12, 13, 36, TimeSpan.Zero), window, stuck));
+        Assert.True(_policy.ShouldRenew(new DateTimeOffset(2026, 11, 22, 12, 13, 37, TimeSpan.Zero), window, stuck));
     }
 
     [Fact]
@@ -215,7 +218,7 @@ public sealed class SasLifetimePolicyTests
 
         var window = _policy.Choose(Now, coldStart);
 
-        Assert.Equal("SAS valid 12:00–12:30 UTC (cold start forecast 10m ×1.5 + 15m skew)", window.Describe());
+        Assert.Equal("SAS valid 12:00–12:30 UTC (cold start: no pushes in history, forecast 10m ×1.5 + 15m skew)", window.Describe());
     }
 
     [Fact]

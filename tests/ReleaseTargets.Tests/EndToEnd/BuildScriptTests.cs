@@ -52,11 +52,18 @@ public sealed partial class BuildScriptTests
         Assert.True(first.ExitCode == 0, first.Output);
         Assert.True(second.ExitCode == 0, second.Output);
         Assert.Contains("cold start", SasLine().Match(first.Output).Value, StringComparison.Ordinal);
-        Assert.Contains("from 1 run", SasLine().Match(second.Output).Value, StringComparison.Ordinal);
+        Assert.Contains("from 1 comparable push", SasLine().Match(second.Output).Value, StringComparison.Ordinal);
         using var history = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(scratch.Root, ".nuke/temp/stage-history.json")));
-        var stages = history.RootElement.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("stage").GetString()).ToList();
+        var records = history.RootElement.GetProperty("records").EnumerateArray().ToList();
+        var stages = records.Select(r => r.GetProperty("stage").GetString()).ToList();
         Assert.Equal(2, stages.Count(s => s == "Push"));
         Assert.Equal(1, stages.Count(s => s == "Build"));
+
+        // Every push records the forecast it was sized to next to its duration, in the history and in push-report.json.
+        Assert.All(records.Where(r => r.GetProperty("stage").GetString() == "Push"), r => Assert.True(r.TryGetProperty("forecast", out _), r.ToString()));
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(scratch.Root, "artifacts", "push-report.json")));
+        Assert.Equal("1 comparable push", report.RootElement.GetProperty("forecastBasis").GetString());
+        Assert.True(report.RootElement.TryGetProperty("forecastEstimate", out _), report.RootElement.ToString());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using ReleaseTargets.Configuration;
+using ReleaseTargets.Credentials;
 using ReleaseTargets.Stages;
 
 namespace ReleaseTargets.Tests.Stages;
@@ -13,7 +14,7 @@ public sealed class PushForecasterTests
     {
         var forecast = PushForecaster.Forecast([], 100 * MiB, new ForecastOptions());
 
-        Assert.Equal(new PushForecast(TimeSpan.FromMinutes(7.5), TimeSpan.FromMinutes(5), 1.5, 0, "cold start", null), forecast);
+        Assert.Equal(new PushForecast(TimeSpan.FromMinutes(7.5), TimeSpan.FromMinutes(5), 1.5, 0, "cold start: no pushes in history", null), forecast);
         Assert.True(forecast.IsColdStart);
     }
 
@@ -23,7 +24,7 @@ public sealed class PushForecasterTests
         // 1200 MiB at 2 MiB/s = 600 s, more than the 5-minute minimum.
         var forecast = PushForecaster.Forecast([], 1200 * MiB, new ForecastOptions());
 
-        Assert.Equal(new PushForecast(TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(10), 1.5, 0, "cold start", 2.0 * MiB), forecast);
+        Assert.Equal(new PushForecast(TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(10), 1.5, 0, "cold start: no pushes in history", 2.0 * MiB), forecast);
     }
 
     [Fact]
@@ -32,7 +33,7 @@ public sealed class PushForecasterTests
         var forecast = PushForecaster.Forecast([], 0, new ForecastOptions());
 
         Assert.Equal(TimeSpan.FromMinutes(5), forecast.Estimate);
-        Assert.Equal("cold start", forecast.Basis);
+        Assert.True(forecast.IsColdStart);
     }
 
     [Fact]
@@ -47,68 +48,148 @@ public sealed class PushForecasterTests
     }
 
     [Fact]
-    public void Forecast_ThroughputViewIsSlower_UsesLowPercentileThroughput()
+    public void Forecast_TinyPushesThenThreeHundredMiB_IsOverheadPlusColdStartThroughputNotDays()
     {
-        // Small pushes are slow (1 MiB/s), big ones fast (5 MiB/s). The 20th-percentile throughput is 1 MiB/s;
-        // the 90th-percentile duration is a fast 500 MiB run (100 s). This run is 500 MiB: 500 s beats 100 s.
-        StageRecord[] history =
-        [
-            Push(0, 50, 50), Push(1, 50, 50), Push(2, 50, 50), Push(3, 50, 40),
-            Push(4, 500, 100), Push(5, 500, 100), Push(6, 500, 100), Push(7, 500, 100), Push(8, 500, 100), Push(9, 500, 100),
-        ];
-
-        var forecast = PushForecaster.Forecast(history, 500 * MiB, new ForecastOptions());
-
-        Assert.Equal(new PushForecast(TimeSpan.FromSeconds(750), TimeSpan.FromSeconds(500), 1.5, 10, "10 runs", 1.0 * MiB), forecast);
-    }
-
-    [Fact]
-    public void Forecast_DurationViewIsSlower_ScalesHighPercentileRunToThisSize()
-    {
-        // 20th-percentile throughput: 2 MiB/s. 90th-percentile duration: the 200 MiB run that took 200 s (1 MiB/s).
-        // For 300 MiB: 150 s by throughput, 300 s by the scaled duration.
-        StageRecord[] history =
-        [
-            Push(0, 100, 50), Push(1, 100, 50), Push(2, 100, 50), Push(3, 150, 50),
-            Push(4, 200, 200), Push(5, 600, 300), Push(6, 100, 50),
-        ];
+        // Issue 11: 16–60 B in 0.1 s each forecast 300 MiB at 19d20h18m.
+        StageRecord[] history = [Bytes(0, 16, 0.1), Bytes(1, 60, 0.1), Bytes(2, 32, 0.1), Bytes(3, 48, 0.1)];
 
         var forecast = PushForecaster.Forecast(history, 300 * MiB, new ForecastOptions());
 
-        Assert.Equal(new PushForecast(TimeSpan.FromSeconds(450), TimeSpan.FromSeconds(300), 1.5, 7, "7 runs", 1.0 * MiB), forecast);
+        // Nothing within 4× of 300 MiB: 0.1 s overhead + 150 s at 2 MiB/s = 150.1 s → 151 s, under the 300 s cold start.
+        Assert.Equal(
+            new PushForecast(TimeSpan.FromSeconds(227), TimeSpan.FromSeconds(151), 1.5, 0, "cold start: no comparable pushes in history, 0.1s overhead from 4 small pushes", 2.0 * MiB),
+            forecast);
     }
 
     [Fact]
-    public void Forecast_GrowingArtifacts_ScaleTheForecast()
+    public void Forecast_TinyPushesThenThreeHundredMiB_GetsTheMinimumWindow()
     {
-        // Every past run pushed at 2 MiB/s while the artifacts grew from 100 to 160 MiB.
-        var history = Enumerable.Range(0, 7).Select(i => Push(i, 100 + (10 * i), (100 + (10 * i)) / 2.0)).ToArray();
+        StageRecord[] history = [Bytes(0, 16, 0.1), Bytes(1, 60, 0.1), Bytes(2, 32, 0.1), Bytes(3, 48, 0.1)];
+        var policy = new SasLifetimePolicy(new SasLifetimeOptions(), new ForecastOptions());
 
-        var same = PushForecaster.Forecast(history, 160 * MiB, new ForecastOptions());
-        var doubled = PushForecaster.Forecast(history, 320 * MiB, new ForecastOptions());
+        var window = policy.Choose(Origin, PushForecaster.Forecast(history, 300 * MiB, new ForecastOptions()));
 
-        Assert.Equal(TimeSpan.FromSeconds(80), same.Estimate);
-        Assert.Equal(TimeSpan.FromSeconds(160), doubled.Estimate);
-        Assert.Equal(TimeSpan.FromSeconds(240), doubled.Duration);
+        Assert.Equal(TimeSpan.FromMinutes(30), window.ExpiresOn - window.IssuedAt);
+        Assert.Equal(
+            "SAS valid 09:00–09:30 UTC (cold start: no comparable pushes in history, 0.1s overhead from 4 small pushes, forecast 3m ×1.5 + 15m skew, raised to minimum 30m)",
+            window.Describe());
     }
 
     [Fact]
-    public void Forecast_OneAbsurdlySlowRun_DoesNotDominate()
+    public void Forecast_OneByteInOneDay_FallsBackToColdStartNotDays()
     {
-        // Seven ordinary runs (100 MiB in 60 s) and one that stalled for 100 minutes.
-        var history = Enumerable.Range(0, 7).Select(i => Push(i, 100, 60)).Append(Push(7, 100, 6000)).ToArray();
+        // Issue 11: one record of 1 byte in 1 day gave seven days. Its day is overhead, and overhead + bytes is not
+        // shorter than the cold start, so the cold start it is.
+        StageRecord[] history = [Bytes(0, 1, TimeSpan.FromDays(1).TotalSeconds)];
+
+        var forecast = PushForecaster.Forecast(history, 300 * MiB, new ForecastOptions());
+
+        Assert.Equal(new PushForecast(TimeSpan.FromMinutes(7.5), TimeSpan.FromMinutes(5), 1.5, 0, "cold start: no comparable pushes in history", null), forecast);
+    }
+
+    [Fact]
+    public void Forecast_OnlyHugePushes_FallsBackToColdStartForASmallOne()
+    {
+        StageRecord[] history = [Push(0, 4000, 200), Push(1, 4000, 210)];
+
+        var forecast = PushForecaster.Forecast(history, 10 * MiB, new ForecastOptions());
+
+        Assert.Equal(new PushForecast(TimeSpan.FromMinutes(7.5), TimeSpan.FromMinutes(5), 1.5, 0, "cold start: no comparable pushes in history", null), forecast);
+    }
+
+    [Fact]
+    public void Forecast_EverythingSkippedBefore_CountsAsOverhead()
+    {
+        // Runs that found every artifact already published sent 0 bytes in 2 s: pure overhead.
+        StageRecord[] history = [Bytes(0, 0, 2), Bytes(1, 0, 2), Bytes(2, 0, 3)];
+
+        var forecast = PushForecaster.Forecast(history, 300 * MiB, new ForecastOptions());
+
+        Assert.Equal(TimeSpan.FromSeconds(152), forecast.Estimate);
+        Assert.Equal("cold start: no comparable pushes in history, 2.0s overhead from 3 small pushes", forecast.Basis);
+    }
+
+    [Fact]
+    public void Forecast_SameSizeAsRecentPushes_IsTheirMedianDuration()
+    {
+        StageRecord[] history = [Push(0, 100, 50), Push(1, 100, 60), Push(2, 100, 55), Push(3, 100, 70), Push(4, 100, 65)];
+
+        var forecast = PushForecaster.Forecast(history, 100 * MiB, new ForecastOptions());
+
+        Assert.Equal(new PushForecast(TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(60), 1.5, 5, "5 comparable pushes", 100.0 * MiB / 60), forecast);
+        Assert.False(forecast.IsColdStart);
+    }
+
+    [Fact]
+    public void Forecast_MeasuredOverhead_ScalesOnlyTheTimeBeyondIt()
+    {
+        // 10 s of fixed cost (from 1 KiB pushes) + 50 s for 100 MiB: 200 MiB take 10 + 100 s, not 2 × 60 s.
+        StageRecord[] history = [Bytes(0, 1024, 10), Bytes(1, 1024, 10), Bytes(2, 1024, 10), Push(3, 100, 60), Push(4, 100, 60), Push(5, 100, 60)];
+
+        var forecast = PushForecaster.Forecast(history, 200 * MiB, new ForecastOptions());
+
+        Assert.Equal(new PushForecast(TimeSpan.FromSeconds(165), TimeSpan.FromSeconds(110), 1.5, 3, "3 comparable pushes", 2.0 * MiB), forecast);
+    }
+
+    [Fact]
+    public void Forecast_UnknownOverheadGrowing_ScalesLinearly()
+    {
+        var forecast = PushForecaster.Forecast([Push(0, 100, 60)], 200 * MiB, new ForecastOptions());
+
+        Assert.Equal(new PushForecast(TimeSpan.FromSeconds(180), TimeSpan.FromSeconds(120), 1.5, 1, "1 comparable push", 100.0 * MiB / 60), forecast);
+    }
+
+    [Fact]
+    public void Forecast_UnknownOverheadShrinking_DoesNotScaleDown()
+    {
+        var forecast = PushForecaster.Forecast([Push(0, 100, 60)], 50 * MiB, new ForecastOptions());
+
+        Assert.Equal(new PushForecast(TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(60), 1.5, 1, "1 comparable push", null), forecast);
+    }
+
+    [Fact]
+    public void Forecast_SizeBand_IncludesFourTimesAndExcludesBeyond()
+    {
+        StageRecord[] history = [Push(0, 100, 60)];
+
+        var fourTimes = PushForecaster.Forecast(history, 400 * MiB, new ForecastOptions());
+        var beyond = PushForecaster.Forecast(history, (400 * MiB) + 1, new ForecastOptions());
+
+        Assert.Equal(TimeSpan.FromSeconds(240), fourTimes.Estimate);
+        Assert.Equal(1, fourTimes.RunsUsed);
+        Assert.Equal(TimeSpan.FromSeconds(300), beyond.Estimate);
+        Assert.Equal("cold start: no comparable pushes in history", beyond.Basis);
+    }
+
+    [Fact]
+    public void Forecast_SmallerPushesOutsideTheBand_DoNotCount()
+    {
+        // 10 MiB pushes at 2 s would say 20 s for 100 MiB; only the 100 MiB push is comparable.
+        StageRecord[] history = [Push(0, 10, 2), Push(1, 10, 2), Push(2, 10, 2), Push(3, 100, 60)];
 
         var forecast = PushForecaster.Forecast(history, 100 * MiB, new ForecastOptions());
 
         Assert.Equal(TimeSpan.FromSeconds(60), forecast.Estimate);
-        Assert.Equal(TimeSpan.FromSeconds(90), forecast.Duration);
-        Assert.Equal(8, forecast.RunsUsed);
+        Assert.Equal("1 comparable push", forecast.Basis);
     }
 
     [Fact]
-    public void Forecast_OneAbsurdlyFastRun_DoesNotShrinkTheForecast()
+    public void Forecast_SmallPushAfterSmallPushes_IsOverheadSized()
     {
-        var history = Enumerable.Range(0, 7).Select(i => Push(i, 100, 60)).Append(Push(7, 100, 1)).ToArray();
+        // 100 B is not within 4× of 16 B, but every small push is overhead: all four are comparable.
+        // Overhead (median of 0.1, 0.1, 0.2, 0.3) = 0.2 s. Predictions: 0.1, 0.2, 0.1, 0.2 + 0.1 × 100/48; median rank 2 of
+        // the longest-first list is 0.1 s → 1 s.
+        StageRecord[] history = [Bytes(0, 16, 0.1), Bytes(1, 60, 0.2), Bytes(2, 32, 0.1), Bytes(3, 48, 0.3)];
+
+        var forecast = PushForecaster.Forecast(history, 100, new ForecastOptions());
+
+        Assert.Equal(new PushForecast(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), 1.5, 4, "4 comparable pushes", null), forecast);
+    }
+
+    [Fact]
+    public void Forecast_OneTenTimesSlowOutlier_IsIgnoredByTheMedian()
+    {
+        StageRecord[] history = [Push(0, 100, 60), Push(1, 100, 60), Push(2, 100, 600), Push(3, 100, 60), Push(4, 100, 60)];
 
         var forecast = PushForecaster.Forecast(history, 100 * MiB, new ForecastOptions());
 
@@ -116,14 +197,15 @@ public sealed class PushForecasterTests
     }
 
     [Fact]
-    public void Forecast_FewRunsWithOneSlow_CountsTheSlowRun()
+    public void Forecast_ThroughputDropped_FollowsTheRecentPushes()
     {
-        // With three runs there is no telling an outlier from the tail: stay conservative.
-        StageRecord[] history = [Push(0, 100, 60), Push(1, 100, 60), Push(2, 100, 600)];
+        // Ten pushes at 60 s, then the network got 3× slower: three recent pushes out of five out-vote the old two.
+        var history = Enumerable.Range(0, 10).Select(i => Push(i, 100, 60)).Concat(Enumerable.Range(10, 3).Select(i => Push(i, 100, 180))).ToArray();
 
         var forecast = PushForecaster.Forecast(history, 100 * MiB, new ForecastOptions());
 
-        Assert.Equal(TimeSpan.FromSeconds(600), forecast.Estimate);
+        Assert.Equal(TimeSpan.FromSeconds(180), forecast.Estimate);
+        Assert.Equal(5, forecast.RunsUsed);
     }
 
     [Fact]
@@ -166,16 +248,16 @@ public sealed class PushForecasterTests
     {
         StageRecord[] history = [Push(0, 3, 10)];
 
-        var forecast = PushForecaster.Forecast(history, 1 * MiB, new ForecastOptions());
+        var forecast = PushForecaster.Forecast(history, 4 * MiB, new ForecastOptions());
 
-        // 10 s × 1/3 = 3.33 s → 4 s; × 1.5 = 6 s.
-        Assert.Equal(new PushForecast(TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(4), 1.5, 1, "1 run", 3.0 * MiB / 10), forecast);
+        // 10 s × 4/3 = 13.33 s → 14 s; × 1.5 = 21 s.
+        Assert.Equal(new PushForecast(TimeSpan.FromSeconds(21), TimeSpan.FromSeconds(14), 1.5, 1, "1 comparable push", 3.0 * MiB / 10), forecast);
     }
 
     [Fact]
-    public void Forecast_AbsurdSizeAtSlowestThroughput_CapsAtOneYearInsteadOfOverflowing()
+    public void Forecast_AbsurdSize_CapsAtOneYearInsteadOfOverflowing()
     {
-        StageRecord[] history = [new(ReleaseStages.Push, Origin, TimeSpan.FromDays(1), StageOutcome.Succeeded, 1)];
+        StageRecord[] history = [Bytes(0, 1, TimeSpan.FromDays(1).TotalSeconds), Bytes(1, long.MaxValue / 2, TimeSpan.FromDays(300).TotalSeconds)];
 
         var forecast = PushForecaster.Forecast(history, long.MaxValue, new ForecastOptions { SafetyFactor = 1e300 });
 
@@ -192,7 +274,7 @@ public sealed class PushForecasterTests
     [Fact]
     public void Forecast_InvalidOptions_ListsEveryProblem()
     {
-        var options = new ForecastOptions { SafetyFactor = 0.5, ColdStartBytesPerSecond = 0, DurationPercentile = 1.5 };
+        var options = new ForecastOptions { SafetyFactor = 0.5, ColdStartBytesPerSecond = 0, DurationPercentile = 1.5, ComparableSizeRatio = 0.5, RecentComparablePushes = 0 };
 
         var exception = Assert.Throws<ReleaseConfigurationException>(() => PushForecaster.Forecast([], 1, options));
 
@@ -201,6 +283,8 @@ public sealed class PushForecasterTests
                 "ForecastOptions.SafetyFactor must be a finite number of at least 1 (got '0.5').",
                 "ForecastOptions.ColdStartBytesPerSecond must be a finite number above 0 (got '0').",
                 "ForecastOptions.DurationPercentile must be between 0 and 1 (got '1.5').",
+                "ForecastOptions.ComparableSizeRatio must be a finite number of at least 1 (got '0.5').",
+                "ForecastOptions.RecentComparablePushes must be at least 1 (got '0').",
             ],
             exception.Problems);
     }
@@ -211,7 +295,7 @@ public sealed class PushForecasterTests
         var whole = Whole(TimeSpan.FromSeconds(400));
 
         // 50 of 400 MiB sent but only 20 s in: too early to trust the live rate.
-        var remaining = PushForecaster.ForecastRemaining(whole, 400 * MiB, 350 * MiB, TimeSpan.FromSeconds(20), new ForecastOptions());
+        var remaining = PushForecaster.ForecastRemaining(whole, 400 * MiB, 350 * MiB, 50 * MiB, TimeSpan.FromSeconds(20), new ForecastOptions());
 
         Assert.Equal(TimeSpan.FromSeconds(350), remaining);
     }
@@ -222,7 +306,7 @@ public sealed class PushForecasterTests
         var whole = Whole(TimeSpan.FromSeconds(400));
 
         // 60 s in but under a tenth sent.
-        var remaining = PushForecaster.ForecastRemaining(whole, 400 * MiB, 380 * MiB, TimeSpan.FromSeconds(60), new ForecastOptions());
+        var remaining = PushForecaster.ForecastRemaining(whole, 400 * MiB, 380 * MiB, 20 * MiB, TimeSpan.FromSeconds(60), new ForecastOptions());
 
         Assert.Equal(TimeSpan.FromSeconds(380), remaining);
     }
@@ -233,15 +317,24 @@ public sealed class PushForecasterTests
         var whole = Whole(TimeSpan.FromSeconds(400));
 
         // 100 MiB in 200 s is half the forecast speed: 300 MiB left take 600 s.
-        var remaining = PushForecaster.ForecastRemaining(whole, 400 * MiB, 300 * MiB, TimeSpan.FromSeconds(200), new ForecastOptions());
+        var remaining = PushForecaster.ForecastRemaining(whole, 400 * MiB, 300 * MiB, 100 * MiB, TimeSpan.FromSeconds(200), new ForecastOptions());
 
         Assert.Equal(TimeSpan.FromSeconds(600), remaining);
     }
 
     [Fact]
+    public void ForecastRemaining_ResumedPush_MeasuresOnlyBytesTransferredThisRun()
+    {
+        // Issue 11: 50 % already staged, 10 % sent in 30 s: 40 % left at 10 % per 30 s is 120 s (not 20 s).
+        var remaining = PushForecaster.ForecastRemaining(Whole(TimeSpan.FromSeconds(400)), 100 * MiB, 40 * MiB, 10 * MiB, TimeSpan.FromSeconds(30), new ForecastOptions());
+
+        Assert.Equal(TimeSpan.FromSeconds(120), remaining);
+    }
+
+    [Fact]
     public void ForecastRemaining_NothingLeft_IsZero()
     {
-        var remaining = PushForecaster.ForecastRemaining(Whole(TimeSpan.FromSeconds(400)), 400 * MiB, 0, TimeSpan.FromSeconds(10), new ForecastOptions());
+        var remaining = PushForecaster.ForecastRemaining(Whole(TimeSpan.FromSeconds(400)), 400 * MiB, 0, 400 * MiB, TimeSpan.FromSeconds(10), new ForecastOptions());
 
         Assert.Equal(TimeSpan.Zero, remaining);
     }
@@ -252,20 +345,32 @@ public sealed class PushForecasterTests
         var whole = Whole(TimeSpan.FromSeconds(400));
         var options = new ForecastOptions();
 
-        Assert.Equal(TimeSpan.FromSeconds(150), PushForecaster.ForecastRemaining(whole, 0, 0, TimeSpan.FromSeconds(250), options));
-        Assert.Equal(TimeSpan.Zero, PushForecaster.ForecastRemaining(whole, 0, 0, TimeSpan.FromSeconds(500), options));
+        Assert.Equal(TimeSpan.FromSeconds(150), PushForecaster.ForecastRemaining(whole, 0, 0, 0, TimeSpan.FromSeconds(250), options));
+        Assert.Equal(TimeSpan.Zero, PushForecaster.ForecastRemaining(whole, 0, 0, 0, TimeSpan.FromSeconds(500), options));
     }
 
     [Fact]
     public void ForecastRemaining_MoreRemainingThanTotal_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(
-            () => PushForecaster.ForecastRemaining(Whole(TimeSpan.FromSeconds(1)), 10, 11, TimeSpan.Zero, new ForecastOptions()));
+            () => PushForecaster.ForecastRemaining(Whole(TimeSpan.FromSeconds(1)), 10, 11, 0, TimeSpan.Zero, new ForecastOptions()));
+    }
+
+    [Fact]
+    public void ForecastRemaining_TransferredReadAfterABlockCompleted_CountsOnlyWhatIsDone()
+    {
+        // Remaining read before a block completed, transferred after: 60 of 100 MiB counted as done, 70 as transferred.
+        var remaining = PushForecaster.ForecastRemaining(Whole(TimeSpan.FromSeconds(400)), 100 * MiB, 40 * MiB, 70 * MiB, TimeSpan.FromSeconds(60), new ForecastOptions());
+
+        Assert.Equal(TimeSpan.FromSeconds(40), remaining);
     }
 
     private static PushForecast Whole(TimeSpan estimate) =>
-        new(estimate * 1.5, estimate, 1.5, 7, "7 runs", null);
+        new(estimate * 1.5, estimate, 1.5, 7, "7 comparable pushes", null);
 
     private static StageRecord Push(int day, long? mib, double seconds, StageOutcome outcome = StageOutcome.Succeeded) =>
         new(ReleaseStages.Push, Origin.AddDays(day), TimeSpan.FromSeconds(seconds), outcome, mib * MiB, 3);
+
+    private static StageRecord Bytes(int day, long bytes, double seconds) =>
+        new(ReleaseStages.Push, Origin.AddDays(day), TimeSpan.FromSeconds(seconds), StageOutcome.Succeeded, bytes, 1);
 }

@@ -25,6 +25,28 @@ public sealed class StageClockTests
     }
 
     [Fact]
+    public void Begin_WithForecast_RecordsItNextToTheMeasuredDuration()
+    {
+        var clock = new StageClock(_time, _history);
+
+        using var succeeded = clock.Begin(ReleaseStages.Push, forecast: TimeSpan.FromSeconds(151));
+        _time.Advance(TimeSpan.FromSeconds(2.5));
+        succeeded.Complete(bytes: 300 * 1024 * 1024, files: 1);
+        var failed = clock.Begin(ReleaseStages.Push, forecast: TimeSpan.FromSeconds(151));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        failed.Dispose();
+
+        Assert.Equal(
+            [
+                new StageRecord("Push", Start, TimeSpan.FromSeconds(2.5), StageOutcome.Succeeded, 300 * 1024 * 1024, 1, TimeSpan.FromSeconds(151)),
+                new StageRecord("Push", Start.AddSeconds(2.5), TimeSpan.FromSeconds(1), StageOutcome.Failed, Forecast: TimeSpan.FromSeconds(151)),
+            ],
+            _history.For("Push"));
+        Assert.Contains("\"forecast\": \"00:02:31\"", _history.ToJson(), StringComparison.Ordinal);
+        Assert.Equal(_history.For("Push"), StageHistory.FromJson(_history.ToJson(), keep: 20).For("Push"));
+    }
+
+    [Fact]
     public void Dispose_WithoutComplete_RecordsFailed()
     {
         var clock = new StageClock(_time, _history);

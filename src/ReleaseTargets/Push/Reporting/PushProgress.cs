@@ -13,6 +13,7 @@ public sealed class PushProgress : IAsyncDisposable
     private readonly long _started;
     private readonly ITimer? _timer;
     private long _done;
+    private long _reused;
     private long _sent;
     private int _retries;
 
@@ -33,6 +34,13 @@ public sealed class PushProgress : IAsyncDisposable
     /// <summary>Bytes accounted for: sent, or found already staged/committed.</summary>
     public long DoneBytes => Interlocked.Read(ref _done);
 
+    /// <summary>Bytes found already staged or committed (resumed blocks, skipped blobs): done, but not sent by this run.</summary>
+    public long ReusedBytes => Interlocked.Read(ref _reused);
+
+    /// <summary>Bytes this run completed by sending them (<see cref="DoneBytes"/> less <see cref="ReusedBytes"/>), each counted
+    /// once however many attempts it took: what the live rate for renewal decisions is measured on.</summary>
+    public long TransferredBytes => Math.Max(0, DoneBytes - ReusedBytes);
+
     /// <summary>Bytes actually sent over the wire, retries included.</summary>
     public long SentBytes => Interlocked.Read(ref _sent);
 
@@ -42,7 +50,16 @@ public sealed class PushProgress : IAsyncDisposable
 
     public long RemainingBytes => Math.Max(0, TotalBytes - DoneBytes);
 
+    /// <summary>Counts bytes this run sent and the service accepted.</summary>
     public void AddDone(long bytes) => Interlocked.Add(ref _done, bytes);
+
+    /// <summary>Counts bytes found already there (staged blocks, committed blobs) as done without counting them as transferred.</summary>
+    public void AddReused(long bytes)
+    {
+        // Reused first: a concurrent reader may briefly see them neither done nor transferred, never transferred.
+        Interlocked.Add(ref _reused, bytes);
+        Interlocked.Add(ref _done, bytes);
+    }
 
     public void AddSent(long bytes) => Interlocked.Add(ref _sent, bytes);
 

@@ -1,6 +1,9 @@
 namespace ReleaseTargets.Push;
 
 /// <summary>What a push did: per artifact, totals, SAS renewals. Formatted only by <see cref="PushReportWriter"/>.</summary>
+/// <param name="ForecastEstimate">The forecast estimate (before the safety factor) the SAS was sized to, next to
+/// <see cref="Duration"/>; <see langword="null"/> when none was made.</param>
+/// <param name="ForecastBasis">What the forecast was based on, e.g. "5 comparable pushes".</param>
 public sealed record PushReport(
     string Version,
     Uri ContainerUrl,
@@ -10,7 +13,9 @@ public sealed record PushReport(
     string? SasWindow,
     bool Succeeded,
     Uri? ManifestUrl,
-    int ControlRetries = 0)
+    int ControlRetries = 0,
+    TimeSpan? ForecastEstimate = null,
+    string? ForecastBasis = null)
 {
     public long TotalBytes => Artifacts.Sum(a => a.Length);
 

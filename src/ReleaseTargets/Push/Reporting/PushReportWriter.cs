@@ -32,7 +32,7 @@ public static class PushReportWriter
             yield return $"  {a.Name} ({Units.Bytes(a.Length)}) → {a.Url} [{detail}; {Units.Duration(a.Duration)}; {a.Retries} retries]";
         }
 
-        yield return $"Push {(report.Succeeded ? "complete" : "FAILED")}: {report.Artifacts.Count} artifacts, {Units.Bytes(report.TotalBytes)} ({Units.Bytes(report.BytesSent)} sent) in {Units.Duration(report.Duration)}, " +
+        yield return $"Push {(report.Succeeded ? "complete" : "FAILED")}: {report.Artifacts.Count} artifacts, {Units.Bytes(report.TotalBytes)} ({Units.Bytes(report.BytesSent)} sent) in {Units.Duration(report.Duration)}{Forecast(report)}, " +
             $"{report.Retries} retries, {report.CredentialRenewals} SAS renewals.";
         if (report.ManifestUrl is { } manifest)
         {
@@ -53,7 +53,7 @@ public static class PushReportWriter
         }
 
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"{Units.Bytes(report.TotalBytes)} in {Units.Duration(report.Duration)}; {Units.Bytes(report.BytesSent)} sent; {report.Retries} retries; {report.CredentialRenewals} SAS renewals.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"{Units.Bytes(report.TotalBytes)} in {Units.Duration(report.Duration)}{Forecast(report)}; {Units.Bytes(report.BytesSent)} sent; {report.Retries} retries; {report.CredentialRenewals} SAS renewals.");
         if (report.SasWindow is { } window)
         {
             md.AppendLine().AppendLine(window);
@@ -61,6 +61,9 @@ public static class PushReportWriter
 
         return Redactor.Redact(md.ToString());
     }
+
+    private static string Forecast(PushReport report) =>
+        report.ForecastEstimate is { } estimate ? $" (forecast {Units.Duration(estimate)})" : string.Empty;
 
     public static string ToJson(PushReport report) => Redactor.Redact(JsonSerializer.Serialize(report, Json));
 

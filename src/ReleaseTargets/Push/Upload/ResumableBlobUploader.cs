@@ -38,7 +38,7 @@ public sealed class ResumableBlobUploader(BlobContainerClient container, Storage
             if (committed is not null)
             {
                 await EnsureHoldsExactlyAsync(upload, cancellationToken);
-                Progress.AddDone(artifact.Length);
+                Progress.AddReused(artifact.Length);
                 outcome = ArtifactOutcome.Skipped;
                 reused = upload.Plan.Blocks.Count;
             }
@@ -84,7 +84,7 @@ public sealed class ResumableBlobUploader(BlobContainerClient container, Storage
     {
         var staged = await GetUncommittedAsync(upload, cancellationToken);
         var missing = upload.Plan.Blocks.Where(b => !(staged.TryGetValue(b.Id, out var size) && size == b.Length)).ToList();
-        Progress.AddDone(upload.Plan.Blocks.Except(missing).Sum(b => (long)b.Length));
+        Progress.AddReused(upload.Plan.Blocks.Except(missing).Sum(b => (long)b.Length));
 
         // The first block that fails for good stops its siblings: a missing permission must not be tried once per block.
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

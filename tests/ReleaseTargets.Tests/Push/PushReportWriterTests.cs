@@ -1,0 +1,36 @@
+using ReleaseTargets.Push;
+
+namespace ReleaseTargets.Tests.Push;
+
+public sealed class PushReportWriterTests
+{
+    private static readonly PushReport Report = new(
+        "1.2.3",
+        new Uri("https://127.0.0.1:10000/devstoreaccount1/releases"),
+        [new ArtifactResult("big.nupkg", "1.2.3/big.nupkg", new Uri("https://127.0.0.1:10000/devstoreaccount1/releases/1.2.3/big.nupkg"), 300L * 1024 * 1024, "AAAA", ArtifactOutcome.Uploaded, TimeSpan.FromSeconds(2.4), 300L * 1024 * 1024, 38, 0, 0)],
+        TimeSpan.FromSeconds(2.5),
+        CredentialRenewals: 0,
+        SasWindow: "SAS valid 11:03–11:33 UTC (…)",
+        Succeeded: true,
+        ManifestUrl: null,
+        ForecastEstimate: TimeSpan.FromSeconds(151),
+        ForecastBasis: "cold start: no comparable pushes in history, 0.1s overhead from 4 small pushes");
+
+    [Fact]
+    public void ToJson_WithForecast_RecordsItNextToTheDuration()
+    {
+        var json = PushReportWriter.ToJson(Report);
+
+        Assert.Contains("\"duration\": \"00:00:02.5000000\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"forecastEstimate\": \"00:02:31\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"forecastBasis\": \"cold start: no comparable pushes in history, 0.1s overhead from 4 small pushes\"", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToLines_WithForecast_ShowsItBesideTheActualDuration()
+    {
+        var summary = PushReportWriter.ToLines(Report).Last();
+
+        Assert.Equal("Push complete: 1 artifacts, 300.0 MiB (300.0 MiB sent) in 2.5s (forecast 2m31s), 0 retries, 0 SAS renewals.", summary);
+    }
+}
