@@ -48,16 +48,12 @@ public static partial class ReleaseOptionsValidator
         }
         else if (!VersionPattern().IsMatch(options.ReleaseVersion) || options.ReleaseVersion.Contains("..", StringComparison.Ordinal))
         {
-            problems.Add($"--release-version '{options.ReleaseVersion}' may hold only letters, digits, '.', '-', '+' and '_' (it becomes the blob prefix).");
+            problems.Add($"--release-version '{options.ReleaseVersion}' may hold only letters, digits, '.', '-', '+' and '_', starting with a letter or digit (it becomes the blob prefix, so it can never reach the reserved '_releasetargets/').");
         }
-        else if (options.ReleaseVersion.StartsWith('.') || options.ReleaseVersion.EndsWith('.'))
+        else if (options.ReleaseVersion.EndsWith('.'))
         {
-            // "." would vanish from the URL ("./app.zip" is "app.zip"), putting the release at the container root.
-            problems.Add($"--release-version '{options.ReleaseVersion}' may not start or end with '.': storage clients drop such dots from the blob path. Use e.g. --release-version=1.2.3.");
-        }
-        else if (options.ReleaseVersion.Equals("_releasetargets", StringComparison.OrdinalIgnoreCase))
-        {
-            problems.Add("--release-version '_releasetargets' is reserved: ReleaseTargets keeps its claims and shared history under that prefix. Use e.g. --release-version=1.2.3.");
+            // Storage clients drop a trailing dot from a path segment: "1.2./app.zip" could become "1.2/app.zip".
+            problems.Add($"--release-version '{options.ReleaseVersion}' may not end with '.': storage clients drop it from the blob path. Use e.g. --release-version=1.2.3.");
         }
 
         if (string.IsNullOrWhiteSpace(options.ArtifactsDirectory))

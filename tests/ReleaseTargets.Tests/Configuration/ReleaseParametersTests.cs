@@ -97,11 +97,11 @@ public sealed class ReleaseParametersTests : IDisposable
     }
 
     [Theory]
-    [InlineData(".", "may not start or end with '.'")]
-    [InlineData(".hidden", "may not start or end with '.'")]
-    [InlineData("1.2.", "may not start or end with '.'")]
+    [InlineData(".", "starting with a letter or digit")]
+    [InlineData(".hidden", "starting with a letter or digit")]
+    [InlineData("1.2.", "may not end with '.'")]
     [InlineData("a/../b", "may hold only letters")]
-    [InlineData("_ReleaseTargets", "is reserved")]
+    [InlineData("_releasetargets", "can never reach the reserved '_releasetargets/'")]
     public void Resolve_VersionThatWouldMoveTheReleaseOutOfItsPrefix_IsRefused(string version, string expected)
     {
         var error = Assert.Throws<ReleaseConfigurationException>(() =>

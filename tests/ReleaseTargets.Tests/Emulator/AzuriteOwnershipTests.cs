@@ -163,7 +163,7 @@ public sealed class AzuriteOwnershipTests : IDisposable
     public void ValidatePrerequisites_ReadOnlyStateDirectory_FailsBeforeBuildNamingFolderAndStateDirectoryParameter()
     {
         using var folder = ReadOnlyFolder.Create(_state);
-        var run = new ReleaseRun(new ReleaseOptions { StateDirectory = folder.Path }, new CapturingLog(), TimeProvider.System, new Dictionary<string, string>());
+        var run = new ReleaseRun(new ReleaseOptions { ReleaseVersion = "1.0.0", StateDirectory = folder.Path }, new CapturingLog(), TimeProvider.System, new Dictionary<string, string>());
 
         var failure = Assert.Throws<ReleaseConfigurationException>(run.ValidatePrerequisites);
 
@@ -176,7 +176,7 @@ public sealed class AzuriteOwnershipTests : IDisposable
     public void ValidatePrerequisites_ReadOnlyEmulatorFolderUnderWritableState_FailsBeforeBuildNamingIt()
     {
         using var azurite = ReadOnlyFolder.Create(Path.Combine(_state, "azurite"));
-        var run = new ReleaseRun(new ReleaseOptions { StateDirectory = _state }, new CapturingLog(), TimeProvider.System, new Dictionary<string, string>());
+        var run = new ReleaseRun(new ReleaseOptions { ReleaseVersion = "1.0.0", StateDirectory = _state }, new CapturingLog(), TimeProvider.System, new Dictionary<string, string>());
 
         var failure = Assert.Throws<ReleaseConfigurationException>(run.ValidatePrerequisites);
 
