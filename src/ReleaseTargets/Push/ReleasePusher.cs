@@ -136,8 +136,10 @@ public sealed class ReleasePusher(
                     catch (ArtifactPushException failure)
                     {
                         results[i] = Result(artifact, ArtifactOutcome.Failed) with { BytesSent = failure.BytesSent, Retries = failure.Retries, Error = failure.Message };
-                        if (failure.StopsThePush && Interlocked.CompareExchange(ref stoppedBy, $"'{artifact.RelativePath}' failed", null) is null)
+                        if (failure.StopsThePush)
                         {
+                            // Every such failure cancels before its slot can take the next artifact (the first one names the cause).
+                            Interlocked.CompareExchange(ref stoppedBy, $"'{artifact.RelativePath}' failed", null);
                             await stop.CancelAsync();
                         }
                     }

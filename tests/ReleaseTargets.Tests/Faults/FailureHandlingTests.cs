@@ -24,9 +24,10 @@ public sealed class FailureHandlingTests(AzuriteFixture azurite)
 
         var error = await Assert.ThrowsAsync<PushFailedException>(() => h.PushAsync(h.Options(o => o.Concurrency = 2)));
 
-        // At most one refused request per concurrent slot; the rest of the artifacts are never tried.
-        Assert.InRange(h.Proxy.Count(r => r.Method == "PUT" && r.BlobName!.StartsWith(h.Version + "/", StringComparison.Ordinal)), 1, 2);
-        Assert.True(error.Report.Artifacts.Count(a => a.Outcome == ArtifactOutcome.NotAttempted) >= 6, error.Message);
+        // About one refused request per concurrent slot (a slot may already be starting its next artifact when the first
+        // refusal cancels it); the rest of the eight artifacts are never tried. Without the stop, all eight are tried.
+        Assert.InRange(h.Proxy.Count(r => r.Method == "PUT" && r.BlobName!.StartsWith(h.Version + "/", StringComparison.Ordinal)), 1, 3);
+        Assert.True(error.Report.Artifacts.Count(a => a.Outcome == ArtifactOutcome.NotAttempted) >= 5, error.Message);
         Assert.Contains("lacks a permission", error.Message, StringComparison.Ordinal);
         Assert.Contains("not attempted: the push stopped because 'f", string.Join("\n", error.Report.Artifacts.Select(a => a.Error)), StringComparison.Ordinal);
         await h.AssertManifestAbsentAsync();
