@@ -50,8 +50,8 @@ public sealed class ReleaseRun : IAsyncDisposable
         _environment = environment ?? EnvironmentVariables.Read();
         _history = StageHistory.Load(HistoryPath, options.HistoryLength, _log);
         _clock = new StageClock(_timeProvider, _history);
-        _forecastOptions = new ForecastOptions();
-        _policy = new SasLifetimePolicy(new SasLifetimeOptions(), _forecastOptions);
+        _forecastOptions = _options.Forecast;
+        _policy = new SasLifetimePolicy(_options.SasLimits, _forecastOptions);
     }
 
     /// <summary>A copy of the validated options this run uses: changing it does not change the run.</summary>

@@ -1,4 +1,5 @@
 using ReleaseTargets.Credentials;
+using ReleaseTargets.Stages;
 
 namespace ReleaseTargets.Configuration;
 
@@ -71,7 +72,20 @@ public sealed class ReleaseOptions
     public bool UsesEmulator => StorageUrl is null;
 
     /// <summary>An independent copy: every property is an immutable value, so changing one copy never changes the other.</summary>
-    public ReleaseOptions Clone() => (ReleaseOptions)MemberwiseClone();
+    /// <summary>How the push forecast is computed (safety factor, cold start, percentiles). Code only: not a command-line parameter.</summary>
+    public ForecastOptions Forecast { get; set; } = new();
+
+    /// <summary>The SAS window's skew margin and lifetime bounds. Code only: not a command-line parameter.</summary>
+    public SasLifetimeOptions SasLimits { get; set; } = new();
+
+    /// <summary>A deep copy: a running release keeps its own settings whatever the caller changes afterwards.</summary>
+    public ReleaseOptions Clone()
+    {
+        var copy = (ReleaseOptions)MemberwiseClone();
+        copy.Forecast = Forecast.Clone();
+        copy.SasLimits = SasLimits.Clone();
+        return copy;
+    }
 
     /// <summary>
     /// A copy whose <see cref="ArtifactsDirectory"/> and <see cref="StateDirectory"/> are absolute, relative ones taken

@@ -102,6 +102,9 @@ public static partial class ReleaseOptionsValidator
             Check(problems, nameof(ReleaseOptions.SasLifetime), lifetime, SasLifetime);
         }
 
+        problems.AddRange(options.Forecast?.Problems() ?? ["ReleaseOptions.Forecast is null: leave it at its default or set a ForecastOptions."]);
+        problems.AddRange(options.SasLimits?.Problems() ?? ["ReleaseOptions.SasLimits is null: leave it at its default or set a SasLifetimeOptions."]);
+
         if (options.RetryMaxDelay < options.RetryBaseDelay)
         {
             problems.Add($"--retry-max-delay '{ParameterValues.Format(options.RetryMaxDelay)}' is shorter than --retry-base-delay '{ParameterValues.Format(options.RetryBaseDelay)}': raise --retry-max-delay or lower --retry-base-delay.");

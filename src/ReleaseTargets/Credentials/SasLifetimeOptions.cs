@@ -33,6 +33,22 @@ public sealed class SasLifetimeOptions
     public TimeSpan MaximumLifetime { get; set; } = SasLifetimeConstants.MaximumLifetime;
 
     /// <summary>Throws one <see cref="ReleaseConfigurationException"/> naming every bad value.</summary>
+    public SasLifetimeOptions Clone() => (SasLifetimeOptions)MemberwiseClone();
+
+    /// <summary>Every problem with these settings, one line each (empty when valid).</summary>
+    internal IReadOnlyList<string> Problems()
+    {
+        try
+        {
+            Validate();
+            return [];
+        }
+        catch (Configuration.ReleaseConfigurationException exception)
+        {
+            return exception.Problems;
+        }
+    }
+
     internal void Validate()
     {
         var problems = new List<string>();

@@ -81,6 +81,22 @@ public sealed class ForecastOptions
     public TimeSpan LiveThroughputMinimumElapsed { get; set; } = StageConstants.LiveThroughputMinimumElapsed;
 
     /// <summary>Throws one <see cref="ReleaseConfigurationException"/> naming every bad value.</summary>
+    public ForecastOptions Clone() => (ForecastOptions)MemberwiseClone();
+
+    /// <summary>Every problem with these settings, one line each (empty when valid).</summary>
+    internal IReadOnlyList<string> Problems()
+    {
+        try
+        {
+            Validate();
+            return [];
+        }
+        catch (Configuration.ReleaseConfigurationException exception)
+        {
+            return exception.Problems;
+        }
+    }
+
     internal void Validate()
     {
         var problems = new List<string>();

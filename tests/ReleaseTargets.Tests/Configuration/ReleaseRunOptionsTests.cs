@@ -28,6 +28,31 @@ public sealed class ReleaseRunOptionsTests : IDisposable
     }
 
     [Fact]
+    public void Constructor_InvalidForecastOrSasLimits_AreReportedWithTheOtherProblems()
+    {
+        var options = Valid();
+        options.Forecast.SafetyFactor = 0.5;
+        options.SasLimits.MinimumLifetime = TimeSpan.FromDays(8);
+
+        var error = Assert.Throws<ReleaseConfigurationException>(() => new ReleaseRun(options, new CapturingLog(), TimeProvider.System, None));
+
+        Assert.Contains(error.Problems, p => p.StartsWith("ForecastOptions.SafetyFactor must be a finite number of at least 1", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.StartsWith("SasLifetimeOptions.MinimumLifetime", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Constructor_CallerChangesForecastSettingsAfterwards_TheRunKeepsItsOwnCopy()
+    {
+        var options = Valid();
+        options.Forecast.SafetyFactor = 2;
+        await using var run = new ReleaseRun(options, new CapturingLog(), TimeProvider.System, None);
+
+        options.Forecast.SafetyFactor = 100;
+
+        Assert.Equal(2, run.Options.Forecast.SafetyFactor);
+    }
+
+    [Fact]
     public async Task Constructor_CallerChangesItsOptionsAfterwards_TheRunKeepsItsOwnCopy()
     {
         var options = Valid();
