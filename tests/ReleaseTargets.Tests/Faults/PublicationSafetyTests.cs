@@ -74,7 +74,8 @@ public sealed class PublicationSafetyTests(AzuriteFixture azurite)
             var error = await Assert.ThrowsAnyAsync<ReleaseTargetsException>(() => h.PushAsync());
 
             Assert.Contains("'linked-file.txt' cannot be published: 'linked-file.txt' is a symbolic link", error.Message, StringComparison.Ordinal);
-            Assert.Contains("'linked-dir/secret.txt' cannot be published: 'linked-dir' is a symbolic link", error.Message, StringComparison.Ordinal);
+            Assert.Contains($"'linked-dir' cannot be published: it is a symbolic link to a folder (to '{outside}')", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("'linked-dir/secret.txt'", error.Message, StringComparison.Ordinal);
             Assert.Null(h.LastRun!.SasWindow);
             Assert.Empty(h.Proxy.Requests);
         }
@@ -82,6 +83,20 @@ public sealed class PublicationSafetyTests(AzuriteFixture azurite)
         {
             Directory.Delete(outside, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Push_LinkCycleInsideTheFolder_IsRefusedOnceWithoutLooping()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, ("app.bin", 100));
+        Directory.CreateDirectory(Path.Combine(h.ArtifactsDirectory, "sub"));
+        Directory.CreateSymbolicLink(Path.Combine(h.ArtifactsDirectory, "sub", "loop"), h.ArtifactsDirectory);
+
+        var error = await Assert.ThrowsAnyAsync<ReleaseTargetsException>(() => h.PushAsync());
+
+        Assert.Contains("1 file(s) under ArtifactsDirectory", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'sub/loop' cannot be published: it is a symbolic link to a folder", error.Message, StringComparison.Ordinal);
+        Assert.Empty(h.Proxy.Requests);
     }
 
     [Fact]

@@ -64,7 +64,18 @@ public sealed class ArtifactSet
 
         var problems = new List<string>();
         var artifacts = new List<Artifact>();
-        foreach (var path in matcher.GetResultsInFullPath(root).Select(Path.GetFullPath).Distinct(StringComparer.Ordinal))
+        var linkedFolders = new List<DirectoryInfo>();
+        var matches = matcher.Execute(new LinkStoppingDirectory(new DirectoryInfo(root), null, linkedFolders)).Files
+            .Select(m => Path.GetFullPath(Path.Combine(root, m.Path)))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        // A linked folder the globs reach into is refused once, naming it; its contents are never read.
+        foreach (var link in linkedFolders.DistinctBy(l => l.FullName).OrderBy(l => l.FullName, StringComparer.Ordinal))
+        {
+            problems.Add($"'{Path.GetRelativePath(root, link.FullName)}' cannot be published: it is a symbolic link to a folder (to '{link.LinkTarget}'); links are not followed — copy the files into the folder.");
+        }
+
+        foreach (var path in matches)
         {
             var relative = Path.GetRelativePath(root, path);
             if (Problem(root, path, relative) is { } problem)
