@@ -23,7 +23,6 @@ public sealed class ReleaseRun : IAsyncDisposable
     private readonly StageHistory _history;
     private readonly StageClock _clock;
     private readonly SasLifetimePolicy _policy;
-    private readonly ForecastOptions _forecastOptions;
     private StageScope? _build;
     private AzuriteEmulator? _emulator;
     private StorageTarget? _target;
@@ -48,16 +47,15 @@ public sealed class ReleaseRun : IAsyncDisposable
         _log = new RedactingLog(log);
         _timeProvider = timeProvider ?? TimeProvider.System;
         _environment = environment ?? EnvironmentVariables.Read();
-        _history = StageHistory.Load(HistoryPath, options.HistoryLength, _log);
+        _history = StageHistory.Load(HistoryPath, _options.HistoryLength, _log);
         _clock = new StageClock(_timeProvider, _history);
-        _forecastOptions = _options.Forecast;
-        _policy = new SasLifetimePolicy(_options.SasLimits, _forecastOptions);
+        _policy = new SasLifetimePolicy(_options.SasLimits, _options.Forecast);
     }
 
     /// <summary>A copy of the validated options this run uses: changing it does not change the run.</summary>
     public ReleaseOptions Options => _options.Clone();
 
-    public string HistoryPath => Path.Combine(Options.StateDirectory, "stage-history.json");
+    public string HistoryPath => Path.Combine(_options.StateDirectory, "stage-history.json");
 
     /// <summary>The durations this run recorded so far, per stage.</summary>
     public IReadOnlyList<StageRecord> Stages => _clock.CurrentRun;
@@ -74,20 +72,20 @@ public sealed class ReleaseRun : IAsyncDisposable
     /// </summary>
     public void ValidatePrerequisites()
     {
-        StateDirectoryCheck.EnsureWritable(Options.StateDirectory, "--state-directory");
+        StateDirectoryCheck.EnsureWritable(_options.StateDirectory, "--state-directory");
         if (_target is not null)
         {
             return;
         }
 
-        if (Options.StorageUrl is null)
+        if (_options.StorageUrl is null)
         {
             AzuriteEmulator.EnsurePrerequisites();
             StateDirectoryCheck.EnsureWritable(EmulatorStateDirectory, "--state-directory");
         }
         else
         {
-            _tokenCredential ??= TokenCredentialFactory.Create(Options.Credential, environment: name => _environment.GetValueOrDefault(name));
+            _tokenCredential ??= TokenCredentialFactory.Create(_options.Credential, environment: name => _environment.GetValueOrDefault(name));
         }
     }
 
@@ -103,57 +101,41 @@ public sealed class ReleaseRun : IAsyncDisposable
         _build?.Complete();
         _build = null;
         using var stage = _clock.Begin(ReleaseStages.RefreshCredentials);
-        StateDirectoryCheck.EnsureWritable(Options.StateDirectory, "--state-directory");
+        StateDirectoryCheck.EnsureWritable(_options.StateDirectory, "--state-directory");
 
         if (_artifacts is null)
         {
-            var discovered = ArtifactSet.Discover(Options.ArtifactsDirectory, Options.Artifacts, Options.ReleaseVersion);
-            BlockLimits.ThrowIfAnyTooLarge(discovered.Artifacts.Select(a => (a.RelativePath, a.Length)), Options.BlockSizeMiB);
+            var discovered = ArtifactSet.Discover(_options.ArtifactsDirectory, _options.Artifacts, _options.ReleaseVersion);
+            BlockLimits.ThrowIfAnyTooLarge(discovered.Artifacts.Select(a => (a.RelativePath, a.Length)), _options.BlockSizeMiB);
             _artifacts = await discovered.HashAsync(BlockSize, cancellationToken);
         }
 
         _target ??= await ConnectAsync(cancellationToken);
 
-        var options = _target.CreateClientOptions(Options.PerTryTimeout);
+        var options = _target.CreateClientOptions(_options.PerTryTimeout);
         var tokenClient = new BlobServiceClient(_target.ServiceUri, _target.TokenCredential, options);
-        var control = new StorageRequestRunner(PushRetryOptions.From(Options), _timeProvider, NoRenewal.Instance, Options.Container, _log);
-        try
+        var control = new StorageRequestRunner(PushRetryOptions.From(Options), _timeProvider, NoRenewal.Instance, _options.Container, _log);
+        if (_options.CreateContainer)
         {
-            if (Options.CreateContainer)
-            {
-                await control.RunAsync($"Creating container '{Options.Container}'", async ct => await tokenClient.GetBlobContainerClient(Options.Container).CreateIfNotExistsAsync(cancellationToken: ct), cancellationToken);
-            }
-        }
-        catch (Exception exception) when (exception.InnerException is Azure.Identity.AuthenticationFailedException failed)
-        {
-            // The first request that needs a token: say which source was tried and what to set.
-            throw TokenCredentialFactory.DescribeFailure(Options.Credential, failed);
+            await WithTokenAsync(() => control.RunAsync($"Creating container '{_options.Container}'", async ct => await tokenClient.GetBlobContainerClient(_options.Container).CreateIfNotExistsAsync(cancellationToken: ct), cancellationToken));
         }
 
         if (!_target.IsEmulator && _sharedHistory is null)
         {
             // Ephemeral CI agents start with no local history: share it through the account.
-            _sharedHistory = new BlobStageHistoryStore(tokenClient.GetBlobContainerClient(Options.Container).GetBlobClient(BlobStageHistoryStore.BlobName), Options.HistoryLength, control, _log, _timeProvider);
+            _sharedHistory = new BlobStageHistoryStore(tokenClient.GetBlobContainerClient(_options.Container).GetBlobClient(BlobStageHistoryStore.BlobName), _options.HistoryLength, control, _log, _timeProvider);
             if (await _sharedHistory.LoadAsync(cancellationToken) is { } shared)
             {
                 _history.Merge(shared);
             }
         }
 
-        _forecast = PushForecaster.Forecast(_history.For(ReleaseStages.Push), _artifacts.TotalBytes, _forecastOptions);
-        _issuer = new UserDelegationSasIssuer(tokenClient, Options.Container);
-        IssuedSas issued;
-        try
-        {
-            issued = await control.RunAsync("Minting the user-delegation SAS", ct => IssueAsync(remainingWork: null, ct), cancellationToken);
-        }
-        catch (Exception exception) when (exception.InnerException is Azure.Identity.AuthenticationFailedException failed)
-        {
-            throw TokenCredentialFactory.DescribeFailure(Options.Credential, failed);
-        }
+        _forecast = PushForecaster.Forecast(_history.For(ReleaseStages.Push), _artifacts.TotalBytes, _options.Forecast);
+        _issuer = new UserDelegationSasIssuer(tokenClient, _options.Container);
+        var issued = await WithTokenAsync(() => control.RunAsync("Minting the user-delegation SAS", ct => IssueAsync(remainingWork: null, ct), cancellationToken));
 
         _sas?.Dispose();
-        _sas = new RenewableSasCredential(issued, IssueAsync, RemainingWork, _policy, !Options.DisableProactiveRenewal, _timeProvider, _log);
+        _sas = new RenewableSasCredential(issued, IssueAsync, RemainingWork, _policy, !_options.DisableProactiveRenewal, _timeProvider, _log);
         _log.Information(issued.Window.Describe());
         stage.Complete();
         return issued.Window;
@@ -169,13 +151,13 @@ public sealed class ReleaseRun : IAsyncDisposable
         }
 
         using var stage = _clock.Begin(ReleaseStages.Push, _forecast?.Estimate);
-        var container = new BlobContainerClient(_target!.ContainerUri(Options.Container), _sas!.Credential, _target.CreateClientOptions(Options.PerTryTimeout));
-        var pusher = new ReleasePusher(container, _sas, PushRetryOptions.From(Options), Options.Concurrency, Options.ProgressInterval, _timeProvider, _log);
+        var container = new BlobContainerClient(_target!.ContainerUri(_options.Container), _sas!.Credential, _target.CreateClientOptions(_options.PerTryTimeout));
+        var pusher = new ReleasePusher(container, _sas, PushRetryOptions.From(Options), _options.Concurrency, _options.ProgressInterval, _timeProvider, _log);
         var stageSeconds = _clock.CurrentRun.ToDictionary(r => r.Stage, r => Math.Round(r.Duration.TotalSeconds, 3));
         PushReport report;
         try
         {
-            report = await pusher.PushAsync(_artifacts!, Options.ReleaseVersion, stageSeconds, _sas.Current.Window.Describe(), cancellationToken);
+            report = await pusher.PushAsync(_artifacts!, _options.ReleaseVersion, stageSeconds, _sas.Current.Window.Describe(), cancellationToken);
         }
         catch (PushFailedException failed)
         {
@@ -244,30 +226,43 @@ public sealed class ReleaseRun : IAsyncDisposable
         }
     }
 
-    private string EmulatorStateDirectory => Path.Combine(Options.StateDirectory, "azurite");
+    private string EmulatorStateDirectory => Path.Combine(_options.StateDirectory, "azurite");
 
-    private int BlockSize => checked(Options.BlockSizeMiB * 1024 * 1024);
+    private int BlockSize => checked(_options.BlockSizeMiB * 1024 * 1024);
 
     private string? StepSummaryPath => _environment.GetValueOrDefault("GITHUB_STEP_SUMMARY");
+
+    /// <summary>A request made with the token: a token that cannot be had fails naming the credential source and what to set.</summary>
+    private async Task<T> WithTokenAsync<T>(Func<Task<T>> request)
+    {
+        try
+        {
+            return await request();
+        }
+        catch (Exception exception) when (exception.InnerException is Azure.Identity.AuthenticationFailedException failed)
+        {
+            throw TokenCredentialFactory.DescribeFailure(_options.Credential, failed);
+        }
+    }
 
     private async Task<IssuedSas> IssueAsync(TimeSpan? remainingWork, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
-        var window = Options.SasLifetime is { } fixedLifetime && _sas is null
+        var window = _options.SasLifetime is { } fixedLifetime && _sas is null
             ? SasWindow.Fixed(now, fixedLifetime)
             : _policy.Choose(now, remainingWork is { } r ? _forecast!.ForRemaining(r) : _forecast!);
         return await _issuer!.IssueAsync(window, cancellationToken);
     }
 
     private TimeSpan RemainingWork(PushProgress progress) =>
-        PushForecaster.ForecastRemaining(_forecast!, progress.TotalBytes, progress.RemainingBytes, progress.TransferredBytes, progress.Elapsed, _forecastOptions);
+        PushForecaster.ForecastRemaining(_forecast!, progress.TotalBytes, progress.RemainingBytes, progress.TransferredBytes, progress.Elapsed, _options.Forecast);
 
     private PushReport WithForecast(PushReport report) =>
         report with { ForecastEstimate = _forecast?.Estimate, ForecastBasis = _forecast?.Basis };
 
     private async Task<StorageTarget> ConnectAsync(CancellationToken cancellationToken)
     {
-        if (Options.StorageUrl is { } url)
+        if (_options.StorageUrl is { } url)
         {
             ValidatePrerequisites();
             return new StorageTarget(url, _tokenCredential!, Transport: null, IsEmulator: false);

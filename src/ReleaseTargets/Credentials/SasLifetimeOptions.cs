@@ -32,24 +32,19 @@ public sealed class SasLifetimeOptions
     /// </summary>
     public TimeSpan MaximumLifetime { get; set; } = SasLifetimeConstants.MaximumLifetime;
 
-    /// <summary>Throws one <see cref="ReleaseConfigurationException"/> naming every bad value.</summary>
     public SasLifetimeOptions Clone() => (SasLifetimeOptions)MemberwiseClone();
 
-    /// <summary>Every problem with these settings, one line each (empty when valid).</summary>
-    internal IReadOnlyList<string> Problems()
+    /// <summary>Throws one <see cref="Configuration.ReleaseConfigurationException"/> naming every bad value.</summary>
+    internal void Validate()
     {
-        try
+        if (Problems() is { Count: > 0 } problems)
         {
-            Validate();
-            return [];
-        }
-        catch (Configuration.ReleaseConfigurationException exception)
-        {
-            return exception.Problems;
+            throw new Configuration.ReleaseConfigurationException(problems);
         }
     }
 
-    internal void Validate()
+    /// <summary>Every problem with these settings, one line each (empty when valid).</summary>
+    internal List<string> Problems()
     {
         var problems = new List<string>();
         if (SkewMargin < TimeSpan.Zero)
@@ -77,10 +72,7 @@ public sealed class SasLifetimeOptions
             problems.Add(Problem(nameof(MinimumLifetime), MinimumLifetime, $"plus {nameof(SkewMargin)} must be at most 7 days, or the user delegation key cannot cover it"));
         }
 
-        if (problems.Count > 0)
-        {
-            throw new ReleaseConfigurationException(problems);
-        }
+        return problems;
     }
 
     private static string Problem(string property, TimeSpan value, string rule) =>

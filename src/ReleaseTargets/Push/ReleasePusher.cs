@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -19,13 +20,15 @@ public sealed class ReleasePusher(
     TimeProvider timeProvider,
     IReleaseLog log)
 {
+    private const string NotVisible = "no manifest was written, so the release is not visible. Re-run the push to resume.";
+
     private static readonly BlobRequestConditions CreateOnly = new() { IfNoneMatch = ETag.All };
 
     public async Task<PushReport> PushAsync(ArtifactSet artifacts, string version, IReadOnlyDictionary<string, double> stageSeconds, string? sasWindow, CancellationToken cancellationToken = default)
     {
         await using var progress = new PushProgress(artifacts.TotalBytes, timeProvider, log, progressInterval);
         var runner = new StorageRequestRunner(retryOptions, timeProvider, credential, container.Name, log, progress);
-        var control = new System.Runtime.CompilerServices.StrongBox<int>();
+        var control = new StrongBox<int>();
         var results = new ArtifactResult?[artifacts.Artifacts.Count];
         var manifestClient = container.GetBlobClient(ReleaseManifest.BlobNameFor(version));
         Uri? manifestUrl = null;
@@ -43,6 +46,15 @@ public sealed class ReleasePusher(
             succeeded,
             manifestUrl,
             control.Value);
+
+        // Every way a push ends unpublished: one report, the claim given back if nothing was committed, the lines, the exception.
+        async Task<PushFailedException> UnpublishedAsync(Func<PushReport, IEnumerable<string>> lines)
+        {
+            var report = Report(succeeded: false);
+            await ReleaseClaimIfNothingCommittedAsync(ownClaim, claim, report, version, runner);
+            WriteLines(report);
+            return new PushFailedException(report, lines(report).ToList());
+        }
 
         try
         {
@@ -72,34 +84,27 @@ public sealed class ReleasePusher(
         {
             // A control request (manifest, claim, listing) failed for good: same report, same next step as an artifact failure.
             stoppedBy = $"{failed.Step} failed";
-            var report = Report(succeeded: false);
-            await ReleaseClaimIfNothingCommittedAsync(ownClaim, claim, report, version, runner);
-            WriteLines(report);
-            throw new PushFailedException(report, [
-                failed.Message,
-                $"Push of release '{version}' stopped after sending {Units.Bytes(report.BytesSent)}; no manifest was written, so the release is not visible. Re-run the push to resume."]);
+            throw await UnpublishedAsync(report => [failed.Message, $"Push of release '{version}' stopped after sending {Units.Bytes(report.BytesSent)}; {NotVisible}"]);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             stoppedBy = "the push was cancelled";
-            var cancelled = Report(succeeded: false);
-            await ReleaseClaimIfNothingCommittedAsync(ownClaim, claim, cancelled, version, runner);
-            WriteLines(cancelled);
-            throw new PushFailedException(cancelled, [
-                $"Push of release '{version}' was cancelled after sending {Units.Bytes(cancelled.BytesSent)}; no manifest was written, so nothing was published. " +
+            throw await UnpublishedAsync(report => [
+                $"Push of release '{version}' was cancelled after sending {Units.Bytes(report.BytesSent)}; no manifest was written, so nothing was published. " +
                 "Staged blocks are kept: re-run the push to resume from them."]);
         }
 
-        var final = Report(succeeded: manifestUrl is not null);
-        WriteLines(final);
-        if (!final.Succeeded)
+        if (manifestUrl is null)
         {
-            await ReleaseClaimIfNothingCommittedAsync(ownClaim, claim, final, version, runner);
-            var failures = final.Artifacts.Where(r => r.Outcome == ArtifactOutcome.Failed).Select(r => r.Error!).ToList();
-            throw new PushFailedException(final, failures.Prepend(
-                $"Push of release '{version}' failed for {failures.Count} artifact(s) after sending {Units.Bytes(final.BytesSent)}; no manifest was written, so the release is not visible. Re-run the push to resume.").ToList());
+            throw await UnpublishedAsync(report =>
+            {
+                var failures = report.Artifacts.Where(r => r.Outcome == ArtifactOutcome.Failed).Select(r => r.Error!).ToList();
+                return failures.Prepend($"Push of release '{version}' failed for {failures.Count} artifact(s) after sending {Units.Bytes(report.BytesSent)}; {NotVisible}");
+            });
         }
 
+        var final = Report(succeeded: true);
+        WriteLines(final);
         return final;
     }
 
@@ -187,7 +192,7 @@ public sealed class ReleasePusher(
     }
 
     /// <returns>The ETag of the claim this push wrote; null when it joined an existing claim for the same content.</returns>
-    private async Task<ETag?> ClaimAsync(ReleaseClaim claim, string version, StorageRequestRunner runner, System.Runtime.CompilerServices.StrongBox<int> control, CancellationToken cancellationToken)
+    private async Task<ETag?> ClaimAsync(ReleaseClaim claim, string version, StorageRequestRunner runner, StrongBox<int> control, CancellationToken cancellationToken)
     {
         var client = container.GetBlobClient(ReleaseClaim.BlobNameFor(version));
         var step = $"Claiming release '{version}'";
@@ -226,7 +231,7 @@ public sealed class ReleasePusher(
         }
     }
 
-    private static async Task<ReleaseManifest?> ReadManifestAsync(BlobClient manifestClient, StorageRequestRunner runner, System.Runtime.CompilerServices.StrongBox<int> control, CancellationToken cancellationToken)
+    private static async Task<ReleaseManifest?> ReadManifestAsync(BlobClient manifestClient, StorageRequestRunner runner, StrongBox<int> control, CancellationToken cancellationToken)
     {
         try
         {
@@ -240,7 +245,7 @@ public sealed class ReleasePusher(
     }
 
     /// <summary>Creates the manifest only if absent; one already there (a concurrent push of the same content) must list exactly this release.</summary>
-    private async Task CreateManifestAsync(BlobClient manifestClient, ReleaseManifest manifest, ArtifactSet artifacts, StorageRequestRunner runner, System.Runtime.CompilerServices.StrongBox<int> control, CancellationToken cancellationToken)
+    private async Task CreateManifestAsync(BlobClient manifestClient, ReleaseManifest manifest, ArtifactSet artifacts, StorageRequestRunner runner, StrongBox<int> control, CancellationToken cancellationToken)
     {
         try
         {
@@ -268,7 +273,7 @@ public sealed class ReleasePusher(
     /// One listing of the release prefix instead of a request per artifact: the names already committed, so the rest are
     /// created without asking first.
     /// </summary>
-    private async Task<Dictionary<string, CommittedBlob>> ListCommittedAsync(string prefix, StorageRequestRunner runner, System.Runtime.CompilerServices.StrongBox<int> control, CancellationToken cancellationToken) =>
+    private async Task<Dictionary<string, CommittedBlob>> ListCommittedAsync(string prefix, StorageRequestRunner runner, StrongBox<int> control, CancellationToken cancellationToken) =>
         await runner.RunAsync($"Listing release '{prefix}'", async ct =>
         {
             var found = new Dictionary<string, CommittedBlob>(StringComparer.Ordinal);

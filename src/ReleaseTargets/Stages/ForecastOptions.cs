@@ -80,24 +80,19 @@ public sealed class ForecastOptions
     /// </summary>
     public TimeSpan LiveThroughputMinimumElapsed { get; set; } = StageConstants.LiveThroughputMinimumElapsed;
 
-    /// <summary>Throws one <see cref="ReleaseConfigurationException"/> naming every bad value.</summary>
     public ForecastOptions Clone() => (ForecastOptions)MemberwiseClone();
 
-    /// <summary>Every problem with these settings, one line each (empty when valid).</summary>
-    internal IReadOnlyList<string> Problems()
+    /// <summary>Throws one <see cref="Configuration.ReleaseConfigurationException"/> naming every bad value.</summary>
+    internal void Validate()
     {
-        try
+        if (Problems() is { Count: > 0 } problems)
         {
-            Validate();
-            return [];
-        }
-        catch (Configuration.ReleaseConfigurationException exception)
-        {
-            return exception.Problems;
+            throw new Configuration.ReleaseConfigurationException(problems);
         }
     }
 
-    internal void Validate()
+    /// <summary>Every problem with these settings, one line each (empty when valid).</summary>
+    internal List<string> Problems()
     {
         var problems = new List<string>();
         if (!(SafetyFactor >= 1) || double.IsInfinity(SafetyFactor))
@@ -153,10 +148,7 @@ public sealed class ForecastOptions
             problems.Add(Problem(nameof(LiveThroughputMinimumElapsed), LiveThroughputMinimumElapsed, "must be above zero"));
         }
 
-        if (problems.Count > 0)
-        {
-            throw new ReleaseConfigurationException(problems);
-        }
+        return problems;
     }
 
     private static string Problem(string property, object value, string rule) =>

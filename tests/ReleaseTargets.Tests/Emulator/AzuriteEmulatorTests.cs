@@ -193,7 +193,7 @@ public sealed class AzuriteEmulatorTests(AzuriteFixture fixture)
 
             await emulator.DisposeAsync();
 
-            Assert.True(HasExited(emulator.ProcessId));
+            Assert.True(Processes.HasExited(emulator.ProcessId));
             Assert.False(await AcceptsConnectionsAsync(port));
             Assert.False(File.Exists(Path.Combine(state, "azurite.pid")));
         }
@@ -225,19 +225,6 @@ public sealed class AzuriteEmulatorTests(AzuriteFixture fixture)
         using var process = Process.Start(new ProcessStartInfo("node", "--version") { RedirectStandardOutput = true })!;
         await process.WaitForExitAsync();
         return process.Id;
-    }
-
-    private static bool HasExited(int processId)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(processId);
-            return process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return true;
-        }
     }
 
     private static async Task<bool> AcceptsConnectionsAsync(int port)

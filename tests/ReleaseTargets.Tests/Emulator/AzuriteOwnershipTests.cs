@@ -42,7 +42,7 @@ public sealed class AzuriteOwnershipTests : IDisposable
         Assert.Contains("--state-directory", waiting[0], StringComparison.Ordinal);
         Assert.EndsWith("(waited 1m30s so far). A live emulator is never stopped. To run both builds at once, give this one its own StateDirectory (--state-directory).", waiting[3], StringComparison.Ordinal);
         Assert.False(second.IsCompleted);
-        Assert.False(HasExited(first.ProcessId));
+        Assert.False(Processes.HasExited(first.ProcessId));
         Assert.Equal("written before the second start", (await firstClient.GetBlobClient("before.txt").DownloadContentAsync()).Value.Content.ToString());
         await firstClient.GetBlobClient("during.txt").UploadAsync(BinaryData.FromString("written while the second waited"));
 
@@ -259,18 +259,5 @@ public sealed class AzuriteOwnershipTests : IDisposable
             RedirectStandardError = true,
         };
         return Process.Start(start)!;
-    }
-
-    private static bool HasExited(int processId)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(processId);
-            return process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return true;
-        }
     }
 }

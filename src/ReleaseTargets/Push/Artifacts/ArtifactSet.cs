@@ -78,7 +78,7 @@ public sealed class ArtifactSet
         foreach (var path in matches)
         {
             var relative = Path.GetRelativePath(root, path);
-            if (Problem(root, path, relative) is { } problem)
+            if (Problem(path, relative) is { } problem)
             {
                 problems.Add($"'{relative}' cannot be published: {problem}.");
                 continue;
@@ -163,21 +163,17 @@ public sealed class ArtifactSet
         return artifact with { Length = length, Md5 = whole.GetHashAndReset(), BlockSize = blockSize, BlockMd5s = blocks };
     }
 
-    private static string? Problem(string root, string path, string relative)
+    private static string? Problem(string path, string relative)
     {
         if (relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative))
         {
             return "it is outside the artifacts folder";
         }
 
-        // A link anywhere between the folder and the file: refuse it, naming the link itself.
-        for (var current = path; current.Length > root.Length; current = Path.GetDirectoryName(current)!)
+        // Linked folders are never entered (LinkStoppingDirectory), so only the file itself can be a link.
+        if (new FileInfo(path).LinkTarget is { } target)
         {
-            FileSystemInfo info = current == path ? new FileInfo(current) : new DirectoryInfo(current);
-            if (info.LinkTarget is { } target)
-            {
-                return $"'{Path.GetRelativePath(root, current)}' is a symbolic link (to '{target}'); links are not followed — copy the file into the folder";
-            }
+            return $"'{relative}' is a symbolic link (to '{target}'); links are not followed — copy the file into the folder";
         }
 
         return ArtifactNames.Problem(relative.Replace(Path.DirectorySeparatorChar, '/'));

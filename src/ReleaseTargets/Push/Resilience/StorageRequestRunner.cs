@@ -16,7 +16,6 @@ public sealed class StorageRequestRunner
     private readonly PushRetryOptions _options;
     private readonly string _container;
     private readonly TimeProvider _timeProvider;
-    private int _retries;
 
     /// <param name="progress">Live progress for proactive renewal and the progress line's retry count; null outside a push.</param>
     public StorageRequestRunner(PushRetryOptions options, TimeProvider timeProvider, IPushCredential credential, string container, IReleaseLog log, PushProgress? progress = null)
@@ -28,18 +27,12 @@ public sealed class StorageRequestRunner
         Progress = progress;
         _pipeline = PushResiliencePipeline.Create(options, timeProvider, credential, e =>
         {
-            Interlocked.Increment(ref _retries);
             progress?.AddRetry();
             log.Verbose($"Retrying after {StorageFaultClassifier.Describe(e.Fault)} (attempt {e.NextAttempt}{(e.IsCredentialRenewal ? ", SAS renewed" : $", waiting {Units.Duration(e.Delay)}")}).");
         });
     }
 
     public PushProgress? Progress { get; }
-
-    /// <summary>Retries of every request made through this runner.</summary>
-    public int Retries => Volatile.Read(ref _retries);
-
-    public IPushCredential Credential => _credential;
 
     public async Task RunAsync(string step, Func<CancellationToken, Task> action, CancellationToken cancellationToken, StrongBox<int>? retries = null, bool isBlockStaging = false) =>
         await RunAsync(step, async ct =>
