@@ -90,6 +90,19 @@ public sealed class SasRenewalTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Push_TheMintedSas_IsContainerScopedHttpsOnlyReadCreateWriteListAndNothingElse()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, ("a.txt", 10));
+
+        await h.PushAsync();
+
+        var query = System.Web.HttpUtility.ParseQueryString(h.LastRun!.CurrentSasToken!);
+        Assert.Equal("rcwl", query["sp"]);
+        Assert.Equal("c", query["sr"]);
+        Assert.Equal("https", query["spr"]);
+    }
+
+    [Fact]
     public async Task Push_WithRenewals_NoSasSignatureOrTokenReachesTheLogOrTheReports()
     {
         await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes));
