@@ -39,6 +39,9 @@ internal sealed class BenchmarkHost : IAsyncDisposable
     /// <summary>The blob service as seen through the fault proxy.</summary>
     public Uri ProxiedServiceUri => new(Proxy.BaseUri, "/" + Emulator.AccountName);
 
+    /// <summary>The container with the plain SDK's SAS in its query: what a user hands AzCopy.</summary>
+    public Uri SasContainerUri => _sasContainerDirect;
+
     /// <summary>Azurite's certificate (public part, PEM) for child processes to pin.</summary>
     public string CertificatePemPath => Path.Combine(Root, "azurite.pem");
 
@@ -61,7 +64,7 @@ internal sealed class BenchmarkHost : IAsyncDisposable
                 ExpiresOn = now.AddHours(6),
                 Protocol = SasProtocol.Https,
             };
-            builder.SetPermissions(BlobContainerSasPermissions.Read | BlobContainerSasPermissions.Write | BlobContainerSasPermissions.Create);
+            builder.SetPermissions(BlobContainerSasPermissions.Read | BlobContainerSasPermissions.Write | BlobContainerSasPermissions.Create | BlobContainerSasPermissions.List);
             var sas = builder.ToSasQueryParameters(key, emulator.AccountName).ToString();
             var host = new BenchmarkHost(emulator, proxy, root, sas);
             await File.WriteAllTextAsync(host.CertificatePemPath, emulator.Certificate.ExportCertificatePem());

@@ -7,12 +7,14 @@ public sealed record BenchmarkResults(
     double TotalSeconds,
     IReadOnlyDictionary<string, string> Environment,
     IReadOnlyDictionary<string, int> Repetitions,
-    CleanCase LargeFile,
-    CleanCase ManyFiles,
-    FaultResults Faults,
-    ResumeResults Resume,
-    MemoryResults Memory,
-    CredentialResults RefreshCredentials);
+    IReadOnlyList<string> Scenarios,
+    CleanCase? LargeFile,
+    CleanCase? ManyFiles,
+    FaultResults? Faults,
+    ResumeResults? Resume,
+    MemoryResults? Memory,
+    CredentialResults? RefreshCredentials,
+    AzCopyResults? AzCopy);
 
 /// <summary>Durations of one contender on one payload.</summary>
 public sealed record Series(string Contender, double[] Seconds, double MedianSeconds, double MedianMiBPerSecond)
@@ -101,3 +103,32 @@ internal static class Stats
 
     public static long Median(IReadOnlyCollection<long> values) => (long)Median(values.Select(v => (double)v).ToArray());
 }
+
+/// <summary>Whole-process measurements of one contender on one payload (wall time start → exit, CPU, peak RSS).</summary>
+public sealed record ProcessSeries(
+    string Contender, double[] WallSeconds, double[] CpuSeconds, long[] PeakBytes,
+    double MedianWallSeconds, double MedianMiBPerSecond, double MedianCpuSeconds, long MedianPeakBytes)
+{
+    internal static ProcessSeries Of(string contender, IReadOnlyList<ProcessMeasurement> runs, double payloadMiB)
+    {
+        double[] wall = [.. runs.Select(r => r.WallSeconds)];
+        double[] cpu = [.. runs.Select(r => r.CpuSeconds)];
+        long[] peak = [.. runs.Select(r => r.PeakBytes)];
+        var median = Stats.Median(wall);
+        return new ProcessSeries(contender, wall, cpu, peak, median, payloadMiB / median, Stats.Median(cpu), Stats.Median(peak));
+    }
+}
+
+/// <summary>Where a fresh ReleaseTargets process spends its time (the rest of the wall time is runtime start, JIT and exit).</summary>
+public sealed record FreshPhases(double[] ToMainSeconds, double[] RefreshSeconds, double[] PushSeconds, double MedianToMainSeconds, double MedianRefreshSeconds, double MedianPushSeconds);
+
+/// <param name="RatioToBestMd5">Best AzCopy setting with --put-md5 (median wall) ÷ ReleaseTargets' (target ≥ 1.2).</param>
+/// <param name="RatioToBestWithoutMd5">Best AzCopy setting without MD5 ÷ ReleaseTargets' (target ≥ 1.0).</param>
+/// <param name="ReleaseTargetsPeakBytes">ReleaseTargets' median peak RSS (target ≤ <paramref name="AzCopyLowestPeakBytes"/>).</param>
+public sealed record AzCopyCase(
+    string Payload, long PayloadBytes, int Files, ProcessSeries[] Contenders, IReadOnlyDictionary<string, FreshPhases> ReleaseTargetsPhases,
+    string BestMd5, double RatioToBestMd5, string BestWithoutMd5, double RatioToBestWithoutMd5,
+    long ReleaseTargetsPeakBytes, long AzCopyLowestPeakBytes);
+
+/// <summary>The AzCopy comparison, or why it was skipped.</summary>
+public sealed record AzCopyResults(string? Skipped, string? AzCopyVersion, AzCopyCase[] Cases);

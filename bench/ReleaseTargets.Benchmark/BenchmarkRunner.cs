@@ -25,38 +25,75 @@ public static class BenchmarkRunner
             var releaseTargets = new ReleaseTargetsContender(host, log);
             var plain = new PlainSdkContender(host, settings.WholeFileAttempts);
 
-            output.WriteLine("Generating payloads (seeded) ...");
-            var large = await Payload.CreateAsync(Path.Combine(host.Root, "large"), "large", 1, settings.LargeFileBytes, settings.Seed + 1);
-            var many = await Payload.CreateAsync(Path.Combine(host.Root, "many"), "small", settings.SmallFileCount, settings.SmallFileBytes, settings.Seed + 2);
+            bool Runs(string scenario) => settings.Scenarios.Contains(scenario);
+            CleanCase? largeCase = null, manyCase = null;
+            FaultResults? faults = null;
+            ResumeResults? resume = null;
+            MemoryResults? memory = null;
+            CredentialResults? credentials = null;
+            AzCopyResults? azCopy = null;
+            if (Runs("clean") || Runs("faults") || Runs("resume"))
+            {
+                output.WriteLine("Generating payloads (seeded) ...");
+                var large = await Payload.CreateAsync(Path.Combine(host.Root, "large"), "large", 1, settings.LargeFileBytes, settings.Seed + 1);
+                var many = await Payload.CreateAsync(Path.Combine(host.Root, "many"), "small", settings.SmallFileCount, settings.SmallFileBytes, settings.Seed + 2);
 
-            // Untimed: JIT and connection set-up of both contenders' paths (single-shot and staged) before any sample.
-            output.WriteLine("Warming up both contenders (untimed) ...");
-            var warmup = await Payload.CreateAsync(Path.Combine(host.Root, "warmup"), "warmup", 3, (settings.BlockSizeMiB * 1024L * 1024 * 2) + 1, settings.Seed);
-            await File.WriteAllBytesAsync(Path.Combine(warmup.Directory, "single.bin"), new byte[4096]);
-            await releaseTargets.PushAsync(warmup.Directory, "warmup-rt", settings.BlockSizeMiB, settings.Concurrency, viaProxy: false);
-            await plain.UploadAsync(warmup.BlobsUnder("warmup-sdk"), settings.BlockSizeMiB, settings.Concurrency, viaProxy: false, withChecks: true);
-            await releaseTargets.PushAsync(warmup.Directory, "warmup-rt-proxy", settings.BlockSizeMiB, settings.Concurrency, viaProxy: true);
-            await plain.UploadAsync(warmup.BlobsUnder("warmup-sdk-proxy"), settings.BlockSizeMiB, settings.Concurrency, viaProxy: true);
+                // Untimed: JIT and connection set-up of both contenders' paths (single-shot and staged) before any sample.
+                output.WriteLine("Warming up both contenders (untimed) ...");
+                var warmup = await Payload.CreateAsync(Path.Combine(host.Root, "warmup"), "warmup", 3, (settings.BlockSizeMiB * 1024L * 1024 * 2) + 1, settings.Seed);
+                await File.WriteAllBytesAsync(Path.Combine(warmup.Directory, "single.bin"), new byte[4096]);
+                await releaseTargets.PushAsync(warmup.Directory, "warmup-rt", settings.BlockSizeMiB, settings.Concurrency, viaProxy: false);
+                await plain.UploadAsync(warmup.BlobsUnder("warmup-sdk"), settings.BlockSizeMiB, settings.Concurrency, viaProxy: false, withChecks: true);
+                await releaseTargets.PushAsync(warmup.Directory, "warmup-rt-proxy", settings.BlockSizeMiB, settings.Concurrency, viaProxy: true);
+                await plain.UploadAsync(warmup.BlobsUnder("warmup-sdk-proxy"), settings.BlockSizeMiB, settings.Concurrency, viaProxy: true);
 
-            output.WriteLine("[5] RefreshCredentials latency");
-            var credentials = await new CredentialScenario(settings, host, log, output).RunAsync();
+                if (Runs("credentials"))
+                {
+                    output.WriteLine("[5] RefreshCredentials latency");
+                    credentials = await new CredentialScenario(settings, host, log, output).RunAsync();
+                }
 
-            var clean = new CleanScenario(settings, releaseTargets, plain, output);
-            output.WriteLine($"[1a] Clean push, 1 × {large.MiB:0} MiB");
-            var largeCase = await clean.RunAsync($"1 × {large.MiB:0} MiB", large, settings.CleanRepetitions);
-            output.WriteLine($"[1b] Clean push, {many.Files.Count} × {settings.SmallFileBytes / 1024d:0} KiB");
-            var manyCase = await clean.RunAsync($"{many.Files.Count} × {settings.SmallFileBytes / 1024d:0} KiB", many, settings.CleanRepetitions);
+                if (Runs("clean"))
+                {
+                    var clean = new CleanScenario(settings, releaseTargets, plain, output);
+                    output.WriteLine($"[1a] Clean push, 1 × {large.MiB:0} MiB");
+                    largeCase = await clean.RunAsync($"1 × {large.MiB:0} MiB", large, settings.CleanRepetitions);
+                    output.WriteLine($"[1b] Clean push, {many.Files.Count} × {settings.SmallFileBytes / 1024d:0} KiB");
+                    manyCase = await clean.RunAsync($"{many.Files.Count} × {settings.SmallFileBytes / 1024d:0} KiB", many, settings.CleanRepetitions);
+                }
 
-            output.WriteLine($"[2] Under faults ({settings.FaultRate:P0} of Put Block), 1 × {large.MiB:0} MiB through the proxy");
-            var faults = await new FaultScenario(settings, host, releaseTargets, plain, output).RunAsync(large);
+                if (Runs("faults"))
+                {
+                    output.WriteLine($"[2] Under faults ({settings.FaultRate:P0} of Put Block), 1 × {large.MiB:0} MiB through the proxy");
+                    faults = await new FaultScenario(settings, host, releaseTargets, plain, output).RunAsync(large);
+                }
 
-            output.WriteLine($"[3] Resume after killing the push process at {settings.ResumeKillAt:P0}, 1 × {large.MiB:0} MiB through the proxy");
-            var resume = await new ResumeScenario(settings, host, releaseTargets, plain, output).RunAsync(large);
+                if (Runs("resume"))
+                {
+                    output.WriteLine($"[3] Resume after killing the push process at {settings.ResumeKillAt:P0}, 1 × {large.MiB:0} MiB through the proxy");
+                    resume = await new ResumeScenario(settings, host, releaseTargets, plain, output).RunAsync(large);
+                }
 
-            MemoryScenario.TryDelete(large.Directory);
-            MemoryScenario.TryDelete(many.Directory);
-            output.WriteLine($"[4] Memory, {settings.MemorySmallBytes / 1048576d:0} MiB vs {settings.MemoryLargeBytes / 1048576d:0} MiB, child processes");
-            var memory = await new MemoryScenario(settings, host, output).RunAsync();
+                MemoryScenario.TryDelete(large.Directory);
+                MemoryScenario.TryDelete(many.Directory);
+            }
+            else if (Runs("credentials"))
+            {
+                output.WriteLine("[5] RefreshCredentials latency");
+                credentials = await new CredentialScenario(settings, host, log, output).RunAsync();
+            }
+
+            if (Runs("memory"))
+            {
+                output.WriteLine($"[4] Memory, {settings.MemorySmallBytes / 1048576d:0} MiB vs {settings.MemoryLargeBytes / 1048576d:0} MiB, child processes");
+                memory = await new MemoryScenario(settings, host, output).RunAsync();
+            }
+
+            if (Runs("azcopy"))
+            {
+                output.WriteLine("[6] Fresh process start → exit: ReleaseTargets vs AzCopy (issue 12)");
+                azCopy = await RunAzCopyAsync(settings, host, output);
+            }
 
             var results = new BenchmarkResults(
                 settings.Mode,
@@ -70,13 +107,16 @@ public static class BenchmarkRunner
                     ["resume"] = settings.ResumeRepetitions,
                     ["memory"] = settings.MemoryRepetitions,
                     ["refreshCredentials"] = settings.CredentialRepetitions,
+                    ["azcopy"] = settings.AzCopyRepetitions,
                 },
+                settings.Scenarios,
                 largeCase,
                 manyCase,
                 faults,
                 resume,
                 memory,
-                credentials);
+                credentials,
+                azCopy);
 
             var table = ResultTable.Format(results);
             output.WriteLine();
@@ -98,6 +138,32 @@ public static class BenchmarkRunner
         {
             MemoryScenario.TryDelete(root);
         }
+    }
+
+    private static async Task<AzCopyResults> RunAzCopyAsync(BenchmarkSettings settings, BenchmarkHost host, TextWriter output)
+    {
+        var tool = await AzCopy.AzCopyTool.InstallAsync(RepositoryRoot.Find(), settings.AzCopyInstallDirectory, host.CertificatePemPath);
+        if (tool.SkipReason is not null)
+        {
+            output.WriteLine($"  AzCopy rows skipped: {tool.SkipReason}");
+            return new AzCopyResults(tool.SkipReason, null, []);
+        }
+
+        var builds = await FreshProcessBuilds.PrepareAsync(settings, RepositoryRoot.Find(), host.Root, output);
+        var contenders = builds.Select(b => new FreshProcessContender(b.Executable, b.Variant, host)).ToList();
+        var scenario = new AzCopyScenario(new AzCopy.AzCopyContender(tool, host), contenders, output);
+        var cases = new List<AzCopyCase>();
+        var seed = settings.Seed + 10;
+        foreach (var (files, bytesEach) in settings.AzCopyPayloads)
+        {
+            var name = $"{files} × {ReleaseTargets.Diagnostics.Units.Bytes(bytesEach)}";
+            var payload = await Payload.CreateAsync(Path.Combine(host.Root, "azcopy-" + files), "f", files, bytesEach, seed++);
+            output.WriteLine($"  {name}:");
+            cases.Add(await scenario.RunAsync(name, payload, settings.AzCopyRepetitions));
+            MemoryScenario.TryDelete(payload.Directory);
+        }
+
+        return new AzCopyResults(null, AzCopy.AzCopyTool.PinnedVersion, [.. cases]);
     }
 
     private static async Task<IReadOnlyDictionary<string, string>> DescribeEnvironmentAsync(BenchmarkSettings settings)

@@ -52,10 +52,35 @@ public sealed record BenchmarkSettings
 
     public required string AzuriteInstallDirectory { get; init; }
 
+    /// <summary>Where the pinned AzCopy is installed on first use.</summary>
+    public required string AzCopyInstallDirectory { get; init; }
+
+    /// <summary>The scenarios to run (<c>--scenarios=a,b</c>); default all of <see cref="AllScenarios"/>.</summary>
+    public IReadOnlyList<string> Scenarios { get; init; } = AllScenarios;
+
+    public static IReadOnlyList<string> AllScenarios { get; } = ["credentials", "clean", "faults", "resume", "memory", "azcopy"];
+
+    /// <summary>Payloads (file count × bytes each) of the AzCopy comparison.</summary>
+    public required IReadOnlyList<(int Files, long BytesEach)> AzCopyPayloads { get; init; }
+
+    public required int AzCopyRepetitions { get; init; }
+
+    /// <summary>Also time ReleaseTargets compiled ReadyToRun (as build.sh publishes the module), not only JIT.</summary>
+    public required bool ReadyToRun { get; init; }
+
+    /// <summary>AzCopy's tuned setting: ReleaseTargets' defaults (8 MiB blocks, 16 requests in flight).</summary>
+    public const int AzCopyTunedBlockMiB = 8;
+
+    public const int AzCopyTunedConcurrency = 16;
+
     public int Seed { get; init; } = 20261122;
 
-    public static BenchmarkSettings Full(string output, string install) => new()
+    public static BenchmarkSettings Full(string output, string install, string azCopyInstall) => new()
     {
+        AzCopyInstallDirectory = azCopyInstall,
+        AzCopyPayloads = [(1, 512 * MiB), (200, 1 * MiB), (5000, 64 * 1024)],
+        AzCopyRepetitions = 5,
+        ReadyToRun = true,
         Mode = "full",
         LargeFileBytes = 512 * MiB,
         SmallFileCount = 200,
@@ -72,8 +97,12 @@ public sealed record BenchmarkSettings
         AzuriteInstallDirectory = install,
     };
 
-    public static BenchmarkSettings Smoke(string output, string install) => new()
+    public static BenchmarkSettings Smoke(string output, string install, string azCopyInstall) => new()
     {
+        AzCopyInstallDirectory = azCopyInstall,
+        AzCopyPayloads = [(1, 8 * MiB), (20, 256 * 1024), (100, 16 * 1024)],
+        AzCopyRepetitions = 1,
+        ReadyToRun = false,
         Mode = "smoke",
         LargeFileBytes = 24 * MiB,
         SmallFileCount = 10,
@@ -95,7 +124,8 @@ public sealed record BenchmarkSettings
 
     /// <summary>
     /// <c>--smoke</c>, <c>--output=PATH</c>, <c>--azurite-install-directory=PATH</c>, <c>--repetitions=N</c> (overrides every
-    /// scenario's count except RefreshCredentials'). Unknown arguments fail with the list of known ones.
+    /// scenario's count except RefreshCredentials'), <c>--scenarios=clean,azcopy</c> (default: all). Unknown arguments
+    /// fail with the list of known ones.
     /// </summary>
     public static BenchmarkSettings Parse(IReadOnlyList<string> args, string repositoryRoot)
     {
@@ -104,14 +134,14 @@ public sealed record BenchmarkSettings
         {
             if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
-                throw new ArgumentException($"Unexpected argument '{arg}'. Use --smoke, --output=PATH, --azurite-install-directory=PATH, --repetitions=N.");
+                throw new ArgumentException($"Unexpected argument '{arg}'. Use --smoke, --output=PATH, --azurite-install-directory=PATH, --repetitions=N, --scenarios=a,b.");
             }
 
             var parts = arg[2..].Split('=', 2);
             values[parts[0]] = parts.Length == 2 ? parts[1] : null;
         }
 
-        string[] known = ["smoke", "output", "azurite-install-directory", "repetitions"];
+        string[] known = ["smoke", "output", "azurite-install-directory", "repetitions", "scenarios"];
         var unknown = values.Keys.Where(k => !known.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList();
         if (unknown.Count > 0)
         {
@@ -120,7 +150,19 @@ public sealed record BenchmarkSettings
 
         var output = Path.GetFullPath(values.GetValueOrDefault("output") ?? Path.Combine(repositoryRoot, ".nuke", "temp", "benchmark", "results.json"));
         var install = Path.GetFullPath(values.GetValueOrDefault("azurite-install-directory") ?? Path.Combine(repositoryRoot, ".nuke", "temp", "azurite", "package"));
-        var settings = values.ContainsKey("smoke") ? Smoke(output, install) : Full(output, install);
+        var azCopy = Path.Combine(repositoryRoot, ".nuke", "temp", "azcopy");
+        var settings = values.ContainsKey("smoke") ? Smoke(output, install, azCopy) : Full(output, install, azCopy);
+        if (values.GetValueOrDefault("scenarios") is { } scenarios)
+        {
+            var chosen = scenarios.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(x => x.ToLowerInvariant()).ToList();
+            var wrong = chosen.Where(c => !AllScenarios.Contains(c)).ToList();
+            if (chosen.Count == 0 || wrong.Count > 0)
+            {
+                throw new ArgumentException($"--scenarios '{scenarios}': choose from {string.Join(", ", AllScenarios)} (comma-separated).");
+            }
+
+            settings = settings with { Scenarios = chosen };
+        }
         if (values.GetValueOrDefault("repetitions") is { } text)
         {
             if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
@@ -128,7 +170,7 @@ public sealed record BenchmarkSettings
                 throw new ArgumentException($"--repetitions '{text}' must be a positive whole number.");
             }
 
-            settings = settings with { CleanRepetitions = n, FaultRepetitions = n, ResumeRepetitions = n, MemoryRepetitions = n };
+            settings = settings with { CleanRepetitions = n, FaultRepetitions = n, ResumeRepetitions = n, MemoryRepetitions = n, AzCopyRepetitions = n };
         }
 
         return settings;

@@ -9,12 +9,47 @@ public static class ResultTable
     public static string Format(BenchmarkResults r)
     {
         var s = new StringBuilder();
-        s.AppendLine("| Measurement | ReleaseTargets | Plain SDK | Result (target) | Met |");
-        s.AppendLine("|---|---|---|---|---|");
-        Clean(s, r.LargeFile);
-        Clean(s, r.ManyFiles);
+        object?[] sections = [r.LargeFile, r.ManyFiles, r.Faults, r.Resume, r.Memory, r.RefreshCredentials];
+        if (sections.Any(x => x is not null))
+        {
+            s.AppendLine("| Measurement | ReleaseTargets | Plain SDK | Result (target) | Met |");
+            s.AppendLine("|---|---|---|---|---|");
+        }
 
-        var f = r.Faults;
+        if (r.LargeFile is not null)
+        {
+            Clean(s, r.LargeFile);
+        }
+
+        if (r.ManyFiles is not null)
+        {
+            Clean(s, r.ManyFiles);
+        }
+
+        Faults(s, r.Faults);
+        Resume(s, r.Resume);
+        Memory(s, r.Memory);
+        Credentials(s, r.RefreshCredentials);
+        if (r.AzCopy is not null)
+        {
+            if (s.Length > 0)
+            {
+                s.AppendLine();
+            }
+
+            s.Append(AzCopy.AzCopyTable.Format(r.AzCopy));
+        }
+
+        return s.ToString();
+    }
+
+    private static void Faults(StringBuilder s, FaultResults? f)
+    {
+        if (f is null)
+        {
+            return;
+        }
+
         var mib = f.PayloadBytes / 1048576d;
         s.AppendLine(Row(
             $"{f.FaultRate:P0} Put Block faults, 1 × {mib:0} MiB via proxy: time (clean via proxy)",
@@ -28,31 +63,51 @@ public static class ResultTable
             $"{f.PlainSdk.MedianBytesSentRatio:0.000}×",
             "≤ 1.10× and below plain",
             f.ReleaseTargets.MedianBytesSentRatio <= 1.1 && f.ReleaseTargets.MedianBytesSentRatio < f.PlainSdk.MedianBytesSentRatio));
+    }
 
-        var m = r.Resume;
+    private static void Resume(StringBuilder s, ResumeResults? m)
+    {
+        if (m is null)
+        {
+            return;
+        }
+
         s.AppendLine(Row(
             $"Resume: kill (SIGKILL) at ~{m.KillAt:P0} ({Join(m.StagedAtKill, "P0")} staged), re-run sends ÷ payload",
             $"{m.MedianResentRatio:0.000}× ({Join(m.ResentRatio, "0.000")})",
             $"{m.PlainSdkResentRatio:0.000}× (1 run)",
             "≤ 0.55×",
             m.MedianResentRatio <= 0.55));
+    }
 
-        var mem = r.Memory;
+    private static void Memory(StringBuilder s, MemoryResults? mem)
+    {
+        if (mem is null)
+        {
+            return;
+        }
+
         s.AppendLine(Row(
             $"Peak working set, {mem.Small.FileBytes / 1048576d:0} MiB → {mem.Large.FileBytes / 1048576d:0} MiB file ({mem.BlockSizeMiB} MiB × {mem.Concurrency}, child process)",
             $"{mem.Small.MedianPeakWorkingSetBytes / 1048576d:0} → {mem.Large.MedianPeakWorkingSetBytes / 1048576d:0} MiB",
             "–",
             $"{mem.PeakRatio:0.00}× (within 1 ± 0.10)",
             Math.Abs(mem.PeakRatio - 1) <= 0.10));
+    }
 
-        var c = r.RefreshCredentials;
+    private static void Credentials(StringBuilder s, CredentialResults? c)
+    {
+        if (c is null)
+        {
+            return;
+        }
+
         s.AppendLine(Row(
             $"RefreshCredentials (token + key + SAS), median of {c.Milliseconds.Length}",
             $"{c.MedianMilliseconds:0} ms (first {c.FirstMilliseconds:0} ms)",
             "–",
             "< 1000 ms",
             c.MedianMilliseconds < 1000));
-        return s.ToString();
     }
 
     private static void Clean(StringBuilder s, CleanCase c)
@@ -77,6 +132,6 @@ public static class ResultTable
 
     private static string Join(double[] values, string format) => string.Join(", ", values.Select(v => v.ToString(format, CultureInfo.InvariantCulture)));
 
-    private static string Row(string what, string releaseTargets, string plain, string result, bool? met) =>
+    internal static string Row(string what, string releaseTargets, string plain, string result, bool? met) =>
         $"| {what} | {releaseTargets} | {plain} | {result} | {met switch { true => "yes", false => "**no**", null => "–" }} |";
 }

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
+using Azure.Core.Pipeline;
+using ReleaseTargets;
+using ReleaseTargets.Configuration;
+using ReleaseTargets.Diagnostics;
+using ReleaseTargets.Emulator;
+
+// Usage: <azurite service uri> <azurite cert.pem> <container> <artifacts dir> <version> <state dir>
+// Prints "timing main=<s> refresh=<s> push=<s>": seconds from process start to Main, RefreshCredentials, Push.
+if (args.Length != 6)
+{
+    Console.Error.WriteLine("usage: ReleaseTargets.PushOnce <service-uri> <cert.pem> <container> <artifacts> <version> <state>");
+    return 2;
+}
+
+var time = TimeProvider.System;
+var toMain = time.GetUtcNow() - Process.GetCurrentProcess().StartTime.ToUniversalTime();
+var handler = PinnedCertificateHandler.Create(X509Certificate2.CreateFromPem(File.ReadAllText(args[1])).RawData);
+var target = new StorageTarget(new Uri(args[0]), new EmulatorTokenCredential(time, Guid.NewGuid()), new HttpClientTransport(handler), IsEmulator: true);
+var options = new ReleaseOptions
+{
+    Container = args[2],
+    ArtifactsDirectory = args[3],
+    Artifacts = "**/*",
+    ReleaseVersion = args[4],
+    StateDirectory = args[5],
+    ProgressInterval = TimeSpan.Zero,
+};
+
+await using var run = new ReleaseRun(options, new ErrorsOnlyLog(), time, new Dictionary<string, string>(), target);
+var started = time.GetTimestamp();
+await run.RefreshCredentialsAsync();
+var refresh = time.GetElapsedTime(started);
+started = time.GetTimestamp();
+await run.PushAsync();
+var push = time.GetElapsedTime(started);
+await run.CompleteAsync(succeeded: true);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"timing main={toMain.TotalSeconds:0.000} refresh={refresh.TotalSeconds:0.000} push={push.TotalSeconds:0.000}"));
+return 0;
+
+internal sealed class ErrorsOnlyLog : IReleaseLog
+{
+    public void Write(ReleaseLogLevel level, string message)
+    {
+        if (level >= ReleaseLogLevel.Warning)
+        {
+            Console.Error.WriteLine(message);
+        }
+    }
+}
