@@ -23,10 +23,20 @@ if [[ ! -f "$TEMP/tools.stamp" || ".config/dotnet-tools.json" -nt "$TEMP/tools.s
   touch "$TEMP/tools.stamp"
 fi
 
-# Publish the module for the Cake script only when its sources changed since the last publish.
+# Cake compiles build.cake with Roslyn on every run (~4.5 s of a ~5.7 s start on 2 cores). Its script cache keeps the
+# compiled script, keyed by the script and the recipe it #loads; not by the module DLL, so it is cleared on republish.
+export CAKE_SETTINGS_ENABLESCRIPTCACHE=true CAKE_PATHS_CACHE="$TEMP/cake-script-cache"
+
+# Publish the module for the Cake script only when its sources changed since the last publish. ReadyToRun (precompiled
+# for this machine) saves the JIT work of every run's start; without a known runtime identifier it is published plain.
 if [[ ! -f "$MODULE/.stamp" ]] || [[ -n "$(find src Directory.Build.props Directory.Packages.props -newer "$MODULE/.stamp" -type f -not -path '*/bin/*' -not -path '*/obj/*' -print -quit)" ]]; then
   echo "Publishing the ReleaseTargets module to .nuke/temp/module ..."
-  dotnet publish src/ReleaseTargets.Cake/ReleaseTargets.Cake.csproj -c Release -o "$MODULE" --nologo -v quiet -p:GenerateDocumentationFile=false
+  rm -rf "$CAKE_PATHS_CACHE"
+  case "$(uname -s)-$(uname -m)" in
+    Linux-x86_64) RID=linux-x64 ;; Linux-aarch64) RID=linux-arm64 ;; Darwin-x86_64) RID=osx-x64 ;; Darwin-arm64) RID=osx-arm64 ;; *) RID="" ;;
+  esac
+  dotnet publish src/ReleaseTargets.Cake/ReleaseTargets.Cake.csproj -c Release -o "$MODULE" --nologo -v quiet -p:GenerateDocumentationFile=false \
+    ${RID:+-r "$RID" --self-contained false -p:PublishReadyToRun=true}
   touch "$MODULE/.stamp"
 fi
 

@@ -103,36 +103,35 @@ public sealed class ReleaseRun : IAsyncDisposable
         using var stage = _clock.Begin(ReleaseStages.RefreshCredentials);
         StateDirectoryCheck.EnsureWritable(_options.StateDirectory, "--state-directory");
 
-        if (_artifacts is null)
+        // Hashing (disk and CPU) runs while the credentials are fetched (network): the SAS is sized from the file sizes,
+        // which discovery already knows. Names, block limits and every parameter are checked before either starts.
+        using var stopHashing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var artifacts = _artifacts;
+        Task<ArtifactSet>? hashing = null;
+        if (artifacts is null)
         {
-            var discovered = ArtifactSet.Discover(_options.ArtifactsDirectory, _options.Artifacts, _options.ReleaseVersion);
-            BlockLimits.ThrowIfAnyTooLarge(discovered.Artifacts.Select(a => (a.RelativePath, a.Length)), _options.BlockSizeMiB);
-            _artifacts = await discovered.HashAsync(BlockSize, cancellationToken);
+            artifacts = ArtifactSet.Discover(_options.ArtifactsDirectory, _options.Artifacts, _options.ReleaseVersion);
+            BlockLimits.ThrowIfAnyTooLarge(artifacts.Artifacts.Select(a => (a.RelativePath, a.Length)), _options.BlockSizeMiB);
+            hashing = Task.Run(() => artifacts.HashAsync(BlockSize, stopHashing.Token), stopHashing.Token);
         }
 
-        _target ??= await ConnectAsync(cancellationToken);
-
-        var options = _target.CreateClientOptions(_options.PerTryTimeout);
-        var tokenClient = new BlobServiceClient(_target.ServiceUri, _target.TokenCredential, options);
-        var control = new StorageRequestRunner(PushRetryOptions.From(Options), _timeProvider, NoRenewal.Instance, _options.Container, _log);
-        if (_options.CreateContainer)
+        IssuedSas issued;
+        try
         {
-            await WithTokenAsync(() => control.RunAsync($"Creating container '{_options.Container}'", async ct => await tokenClient.GetBlobContainerClient(_options.Container).CreateIfNotExistsAsync(cancellationToken: ct), cancellationToken));
+            issued = await MintAsync(artifacts.TotalBytes, cancellationToken);
+        }
+        catch when (hashing is not null)
+        {
+            // The credential failure is the one to report; the hashing it cut short has nothing to add.
+            await stopHashing.CancelAsync();
+            await Task.WhenAny(hashing);
+            throw;
         }
 
-        if (!_target.IsEmulator && _sharedHistory is null)
+        if (hashing is not null)
         {
-            // Ephemeral CI agents start with no local history: share it through the account.
-            _sharedHistory = new BlobStageHistoryStore(tokenClient.GetBlobContainerClient(_options.Container).GetBlobClient(BlobStageHistoryStore.BlobName), _options.HistoryLength, control, _log, _timeProvider);
-            if (await _sharedHistory.LoadAsync(cancellationToken) is { } shared)
-            {
-                _history.Merge(shared);
-            }
+            _artifacts = await hashing;
         }
-
-        _forecast = PushForecaster.Forecast(_history.For(ReleaseStages.Push), _artifacts.TotalBytes, _options.Forecast);
-        _issuer = new UserDelegationSasIssuer(tokenClient, _options.Container);
-        var issued = await WithTokenAsync(() => control.RunAsync("Minting the user-delegation SAS", ct => IssueAsync(remainingWork: null, ct), cancellationToken));
 
         _sas?.Dispose();
         _sas = new RenewableSasCredential(issued, IssueAsync, RemainingWork, _policy, !_options.DisableProactiveRenewal, _timeProvider, _log);
@@ -233,6 +232,34 @@ public sealed class ReleaseRun : IAsyncDisposable
     private string? StepSummaryPath => _environment.GetValueOrDefault("GITHUB_STEP_SUMMARY");
 
     /// <summary>A request made with the token: a token that cannot be had fails naming the credential source and what to set.</summary>
+    /// <summary>Token → (container) → shared history → forecast for <paramref name="totalBytes"/> → user delegation key → SAS.</summary>
+    private async Task<IssuedSas> MintAsync(long totalBytes, CancellationToken cancellationToken)
+    {
+        _target ??= await ConnectAsync(cancellationToken);
+
+        var options = _target.CreateClientOptions(_options.PerTryTimeout);
+        var tokenClient = new BlobServiceClient(_target.ServiceUri, _target.TokenCredential, options);
+        var control = new StorageRequestRunner(PushRetryOptions.From(Options), _timeProvider, NoRenewal.Instance, _options.Container, _log);
+        if (_options.CreateContainer)
+        {
+            await WithTokenAsync(() => control.RunAsync($"Creating container '{_options.Container}'", async ct => await tokenClient.GetBlobContainerClient(_options.Container).CreateIfNotExistsAsync(cancellationToken: ct), cancellationToken));
+        }
+
+        if (!_target.IsEmulator && _sharedHistory is null)
+        {
+            // Ephemeral CI agents start with no local history: share it through the account.
+            _sharedHistory = new BlobStageHistoryStore(tokenClient.GetBlobContainerClient(_options.Container).GetBlobClient(BlobStageHistoryStore.BlobName), _options.HistoryLength, control, _log, _timeProvider);
+            if (await _sharedHistory.LoadAsync(cancellationToken) is { } shared)
+            {
+                _history.Merge(shared);
+            }
+        }
+
+        _forecast = PushForecaster.Forecast(_history.For(ReleaseStages.Push), totalBytes, _options.Forecast);
+        _issuer = new UserDelegationSasIssuer(tokenClient, _options.Container);
+        return await WithTokenAsync(() => control.RunAsync("Minting the user-delegation SAS", ct => IssueAsync(remainingWork: null, ct), cancellationToken));
+    }
+
     private async Task<T> WithTokenAsync<T>(Func<Task<T>> request)
     {
         try
