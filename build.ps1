@@ -12,6 +12,7 @@ dotnet tool restore | Out-Null
 $stamp = Join-Path $module '.stamp'
 # Cake's script cache skips the Roslyn compile of build.cake; cleared when the module is republished (see build.sh).
 $env:CAKE_SETTINGS_ENABLESCRIPTCACHE = 'true'; $env:CAKE_PATHS_CACHE = Join-Path $temp 'cake-script-cache'
+if (-not $env:DOTNET_TieredPGO) { $env:DOTNET_TieredPGO = '0' }   # short process: see build.sh
 $stale = -not (Test-Path $stamp) -or (Get-ChildItem src, Directory.Build.props, Directory.Packages.props -Recurse -File |
     Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' -and $_.LastWriteTime -gt (Get-Item $stamp).LastWriteTime })
 if ($stale) {

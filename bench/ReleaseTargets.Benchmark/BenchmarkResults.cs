@@ -14,7 +14,8 @@ public sealed record BenchmarkResults(
     ResumeResults? Resume,
     MemoryResults? Memory,
     CredentialResults? RefreshCredentials,
-    AzCopyResults? AzCopy);
+    AzCopyResults? AzCopy,
+    BuildScriptResults? BuildScript);
 
 /// <summary>Durations of one contender on one payload.</summary>
 public sealed record Series(string Contender, double[] Seconds, double MedianSeconds, double MedianMiBPerSecond)
@@ -132,3 +133,8 @@ public sealed record AzCopyCase(
 
 /// <summary>The AzCopy comparison, or why it was skipped.</summary>
 public sealed record AzCopyResults(string? Skipped, string? AzCopyVersion, AzCopyCase[] Cases);
+
+/// <param name="RestSeconds">Wall time minus the RefreshCredentials and Push stages: bootstrap, Cake, script, teardown.</param>
+public sealed record BuildScriptSample(bool ScriptCompiled, double WallSeconds, double RefreshSeconds, double PushSeconds, double RestSeconds);
+
+public sealed record BuildScriptResults(BuildScriptSample[] Samples, double CompiledRestSeconds, double MedianCachedRestSeconds, double MedianCachedWallSeconds);

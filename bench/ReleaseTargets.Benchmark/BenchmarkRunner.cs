@@ -32,6 +32,7 @@ public static class BenchmarkRunner
             MemoryResults? memory = null;
             CredentialResults? credentials = null;
             AzCopyResults? azCopy = null;
+            BuildScriptResults? buildScript = null;
             if (Runs("clean") || Runs("faults") || Runs("resume"))
             {
                 output.WriteLine("Generating payloads (seeded) ...");
@@ -95,6 +96,12 @@ public static class BenchmarkRunner
                 azCopy = await RunAzCopyAsync(settings, host, output);
             }
 
+            if (Runs("buildsh"))
+            {
+                output.WriteLine("[7] What ./build.sh Push adds: the whole command on one tiny artifact vs its two stages");
+                buildScript = await new BuildScriptScenario(settings, RepositoryRoot.Find(), host.Root, output).RunAsync();
+            }
+
             var results = new BenchmarkResults(
                 settings.Mode,
                 startedAt,
@@ -108,6 +115,7 @@ public static class BenchmarkRunner
                     ["memory"] = settings.MemoryRepetitions,
                     ["refreshCredentials"] = settings.CredentialRepetitions,
                     ["azcopy"] = settings.AzCopyRepetitions,
+                    ["buildsh"] = settings.BuildScriptRepetitions,
                 },
                 settings.Scenarios,
                 largeCase,
@@ -116,7 +124,8 @@ public static class BenchmarkRunner
                 resume,
                 memory,
                 credentials,
-                azCopy);
+                azCopy,
+                buildScript);
 
             var table = ResultTable.Format(results);
             output.WriteLine();

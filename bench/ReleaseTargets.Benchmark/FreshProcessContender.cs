@@ -7,7 +7,8 @@ namespace ReleaseTargets.Benchmark;
 /// <summary>
 /// ReleaseTargets as a user's build runs it, in a fresh process from start to exit: bench/ReleaseTargets.PushOnce does
 /// RefreshCredentials (hash, token, key, SAS) + Push (claim, upload, verify, manifest) against the running Azurite at the
-/// defaults (8 MiB × 16). <see cref="Variant"/> names how that program was compiled (JIT or ReadyToRun).
+/// defaults (8 MiB × 16), with the runtime settings build.sh exports (DOTNET_TieredPGO=0). <see cref="Variant"/> names how
+/// that program was compiled (JIT, or ReadyToRun as build.sh publishes the module).
 /// </summary>
 internal sealed partial class FreshProcessContender(string executable, string variant, BenchmarkHost host)
 {
@@ -22,6 +23,8 @@ internal sealed partial class FreshProcessContender(string executable, string va
         {
             ArgumentList = { host.Emulator.BlobServiceUri.ToString(), host.CertificatePemPath, BenchmarkHost.Container, payload.Directory, version, state },
         };
+        // The runtime settings build.sh gives every run.
+        start.Environment["DOTNET_TieredPGO"] = "0";
         var run = await MeteredProcess.RunAsync(start, cancellationToken);
         var timing = TimingLine().Match(run.Output);
         if (run.ExitCode != 0 || !timing.Success)

@@ -40,6 +40,13 @@ public static class ResultTable
             s.Append(AzCopy.AzCopyTable.Format(r.AzCopy));
         }
 
+        if (r.BuildScript is { } b)
+        {
+            s.AppendLine();
+            s.AppendLine($"./build.sh Push on one tiny artifact: {b.MedianCachedWallSeconds:0.00} s start to exit (median of {b.Samples.Count(x => !x.ScriptCompiled)}, script cached); "
+                + $"beyond its two stages: {b.MedianCachedRestSeconds:0.00} s with the script cached, {b.CompiledRestSeconds:0.00} s when build.cake is compiled.");
+        }
+
         return s.ToString();
     }
 

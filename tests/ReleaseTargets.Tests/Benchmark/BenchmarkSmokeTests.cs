@@ -37,11 +37,36 @@ public sealed class BenchmarkSmokeTests
                 "resume.payloadBytes", "resume.medianResentRatio", "resume.plainSdkResentRatio",
                 "memory.small.medianPeakWorkingSetBytes", "memory.large.medianPeakWorkingSetBytes", "memory.peakRatio",
                 "refreshCredentials.medianMilliseconds");
+            AssertAzCopy(root.GetProperty("azCopy"), log);
             Assert.True(File.Exists(Path.ChangeExtension(output, ".md")), "The Markdown table was not written next to the JSON.");
         }
         finally
         {
             AzuriteFixture.DeleteDirectory(Path.GetDirectoryName(output)!);
+        }
+    }
+
+    /// <summary>AzCopy ran on every payload against the fresh-process ReleaseTargets, or the run says why it could not.</summary>
+    private static void AssertAzCopy(JsonElement azCopy, string log)
+    {
+        if (azCopy.GetProperty("skipped").GetString() is { } skipped)
+        {
+            Assert.Contains($"AzCopy rows skipped: {skipped}", log, StringComparison.Ordinal);
+            return;
+        }
+
+        var cases = azCopy.GetProperty("cases").EnumerateArray().ToList();
+        Assert.Equal(3, cases.Count);
+        foreach (var c in cases)
+        {
+            AssertPositive(c, "ratioToBestMd5", "ratioToBestWithoutMd5", "releaseTargetsPeakBytes", "azCopyLowestPeakBytes");
+
+            // ReleaseTargets (JIT) and AzCopy at two settings, each with and without --put-md5.
+            Assert.Equal(5, c.GetProperty("contenders").GetArrayLength());
+            foreach (var contender in c.GetProperty("contenders").EnumerateArray())
+            {
+                AssertPositive(contender, "medianWallSeconds", "medianCpuSeconds", "medianPeakBytes");
+            }
         }
     }
 
@@ -70,7 +95,7 @@ public sealed class BenchmarkSmokeTests
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         try
         {
             await process.WaitForExitAsync(timeout.Token);

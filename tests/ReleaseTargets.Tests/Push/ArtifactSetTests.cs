@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using ReleaseTargets.Push;
+using ReleaseTargets.Tests.Infrastructure;
+
+namespace ReleaseTargets.Tests.Push;
+
+/// <summary>
+/// The hash pass every integrity guarantee rests on: the file's MD5 and each block's MD5, from one read. A one-block file
+/// is hashed once (issue 12) and its only block MD5 is its MD5; a multi-block file's two hashes run side by side.
+/// </summary>
+public sealed class ArtifactSetTests : IDisposable
+{
+    private const int BlockSize = 1024;
+    private readonly string _directory = Directory.CreateTempSubdirectory("releasetargets-hash-").FullName;
+
+    public void Dispose() => AzuriteFixture.DeleteDirectory(_directory);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(BlockSize - 1)]
+    [InlineData(BlockSize)]
+    public async Task HashAsync_OneBlockFile_BlockMd5IsTheFileMd5(int length)
+    {
+        var bytes = Write("one.bin", length, seed: length);
+
+        var artifact = (await HashAsync()).Artifacts.Single();
+
+        Assert.Equal(MD5.HashData(bytes), artifact.Md5);
+        Assert.Equal([MD5.HashData(bytes)], artifact.BlockMd5s);
+        Assert.Equal(length, artifact.Length);
+    }
+
+    [Theory]
+    [InlineData(BlockSize + 1)]
+    [InlineData((3 * BlockSize) + 512)]
+    [InlineData(4 * BlockSize)]
+    public async Task HashAsync_MultiBlockFile_EveryBlockAndTheWholeMatchTheBytes(int length)
+    {
+        var bytes = Write("multi.bin", length, seed: length);
+
+        var artifact = (await HashAsync()).Artifacts.Single();
+
+        Assert.Equal(MD5.HashData(bytes), artifact.Md5);
+        var expected = bytes.Chunk(BlockSize).Select(MD5.HashData).ToList();
+        Assert.Equal(expected, artifact.BlockMd5s);
+    }
+
+    [Fact]
+    public async Task HashAsync_ManyFilesOfBothKinds_EachGetsItsOwnHashes()
+    {
+        var files = Enumerable.Range(0, 40).ToDictionary(i => $"f{i:00}.bin", i => Write($"f{i:00}.bin", (i % 2 == 0 ? 300 : 2500) + i, seed: i));
+
+        var hashed = await HashAsync();
+
+        Assert.Equal(40, hashed.Artifacts.Count);
+        foreach (var artifact in hashed.Artifacts)
+        {
+            var bytes = files[artifact.RelativePath];
+            Assert.Equal(MD5.HashData(bytes), artifact.Md5);
+            Assert.Equal(bytes.Chunk(BlockSize).Select(MD5.HashData).DefaultIfEmpty(MD5.HashData(bytes)).ToList(), artifact.BlockMd5s);
+        }
+    }
+
+    private byte[] Write(string name, int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        File.WriteAllBytes(Path.Combine(_directory, name), bytes);
+        return bytes;
+    }
+
+    private Task<ArtifactSet> HashAsync() => ArtifactSet.Discover(_directory, "**/*", "1.0.0").HashAsync(BlockSize);
+}
