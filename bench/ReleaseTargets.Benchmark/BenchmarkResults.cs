@@ -126,10 +126,14 @@ public sealed record FreshPhases(double[] ToMainSeconds, double[] RefreshSeconds
 /// <param name="RatioToBestMd5">Best AzCopy setting with --put-md5 (median wall) ÷ ReleaseTargets' (target ≥ 1.2).</param>
 /// <param name="RatioToBestWithoutMd5">Best AzCopy setting without MD5 ÷ ReleaseTargets' (target ≥ 1.0).</param>
 /// <param name="ReleaseTargetsPeakBytes">ReleaseTargets' median peak RSS (target ≤ <paramref name="AzCopyLowestPeakBytes"/>).</param>
+/// <param name="ToLastByte">Start to last response byte through the relay, per contender (only for some payloads).</param>
 public sealed record AzCopyCase(
     string Payload, long PayloadBytes, int Files, ProcessSeries[] Contenders, IReadOnlyDictionary<string, FreshPhases> ReleaseTargetsPhases,
     string BestMd5, double RatioToBestMd5, string BestWithoutMd5, double RatioToBestWithoutMd5,
-    long ReleaseTargetsPeakBytes, long AzCopyLowestPeakBytes);
+    long ReleaseTargetsPeakBytes, long AzCopyLowestPeakBytes, LastByteSeries[]? ToLastByte = null);
+
+/// <summary>Process start → last response byte (through <c>LastByteRelay</c>).</summary>
+public sealed record LastByteSeries(string Contender, double[] Seconds, double MedianSeconds, double MedianMiBPerSecond);
 
 /// <summary>The AzCopy comparison, or why it was skipped.</summary>
 public sealed record AzCopyResults(string? Skipped, string? AzCopyVersion, AzCopyCase[] Cases);

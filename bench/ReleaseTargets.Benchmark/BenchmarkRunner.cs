@@ -163,12 +163,21 @@ public static class BenchmarkRunner
         var scenario = new AzCopyScenario(new AzCopy.AzCopyContender(tool, host), contenders, output);
         var cases = new List<AzCopyCase>();
         var seed = settings.Seed + 10;
-        foreach (var (files, bytesEach) in settings.AzCopyPayloads)
+        await using var relay = new LastByteRelay(host.Emulator.BlobServiceUri);
+        for (var index = 0; index < settings.AzCopyPayloads.Count; index++)
         {
+            var (files, bytesEach) = settings.AzCopyPayloads[index];
             var name = $"{files} × {ReleaseTargets.Diagnostics.Units.Bytes(bytesEach)}";
             var payload = await Payload.CreateAsync(Path.Combine(host.Root, "azcopy-" + files), "f", files, bytesEach, seed++);
             output.WriteLine($"  {name}:");
-            cases.Add(await scenario.RunAsync(name, payload, settings.AzCopyRepetitions));
+            var measured = await scenario.RunAsync(name, payload, settings.AzCopyRepetitions);
+            if (settings.LastBytePayloads.Contains(index))
+            {
+                output.WriteLine($"  {name}, to the last response byte:");
+                measured = measured with { ToLastByte = await scenario.RunToLastByteAsync(name, payload, settings.AzCopyRepetitions, relay) };
+            }
+
+            cases.Add(measured);
             MemoryScenario.TryDelete(payload.Directory);
         }
 

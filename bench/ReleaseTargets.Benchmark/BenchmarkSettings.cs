@@ -65,6 +65,9 @@ public sealed record BenchmarkSettings
 
     public required int AzCopyRepetitions { get; init; }
 
+    /// <summary>Which of <see cref="AzCopyPayloads"/> (by index) are also timed to the last response byte through a relay.</summary>
+    public required IReadOnlyList<int> LastBytePayloads { get; init; }
+
     /// <summary>Runs of ./build.sh Push from the script cache, after one that compiles the script.</summary>
     public required int BuildScriptRepetitions { get; init; }
 
@@ -83,6 +86,7 @@ public sealed record BenchmarkSettings
         AzCopyInstallDirectory = azCopyInstall,
         AzCopyPayloads = [(1, 512 * MiB), (200, 1 * MiB), (5000, 64 * 1024)],
         AzCopyRepetitions = 3,
+        LastBytePayloads = [1],
         BuildScriptRepetitions = 3,
         ReadyToRun = true,
         Mode = "full",
@@ -106,6 +110,7 @@ public sealed record BenchmarkSettings
         AzCopyInstallDirectory = azCopyInstall,
         AzCopyPayloads = [(1, 8 * MiB), (20, 256 * 1024), (100, 16 * 1024)],
         AzCopyRepetitions = 1,
+        LastBytePayloads = [1],
         BuildScriptRepetitions = 1,
 
         // ./build.sh inside a test run would republish the module under the tests' feet: run it with --scenarios=buildsh.
@@ -132,7 +137,8 @@ public sealed record BenchmarkSettings
 
     /// <summary>
     /// <c>--smoke</c>, <c>--output=PATH</c>, <c>--azurite-install-directory=PATH</c>, <c>--repetitions=N</c> (overrides every
-    /// scenario's count except RefreshCredentials'), <c>--scenarios=clean,azcopy</c> (default: all). Unknown arguments
+    /// scenario's count except RefreshCredentials'), <c>--scenarios=clean,azcopy</c> (default: all), <c>--azcopy-payloads=1</c>
+    /// (indices into the AzCopy comparison's payloads; default all). Unknown arguments
     /// fail with the list of known ones.
     /// </summary>
     public static BenchmarkSettings Parse(IReadOnlyList<string> args, string repositoryRoot)
@@ -149,7 +155,7 @@ public sealed record BenchmarkSettings
             values[parts[0]] = parts.Length == 2 ? parts[1] : null;
         }
 
-        string[] known = ["smoke", "output", "azurite-install-directory", "repetitions", "scenarios"];
+        string[] known = ["smoke", "output", "azurite-install-directory", "repetitions", "scenarios", "azcopy-payloads"];
         var unknown = values.Keys.Where(k => !known.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList();
         if (unknown.Count > 0)
         {
@@ -171,6 +177,22 @@ public sealed record BenchmarkSettings
 
             settings = settings with { Scenarios = chosen };
         }
+        if (values.GetValueOrDefault("azcopy-payloads") is { } indices)
+        {
+            var chosen = indices.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(i => int.TryParse(i, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n < settings.AzCopyPayloads.Count ? n : -1).ToList();
+            if (chosen.Count == 0 || chosen.Contains(-1))
+            {
+                throw new ArgumentException($"--azcopy-payloads '{indices}': comma-separated indices from 0 to {settings.AzCopyPayloads.Count - 1} of {string.Join(", ", settings.AzCopyPayloads.Select(p => $"{p.Files} × {p.BytesEach} B"))}.");
+            }
+
+            settings = settings with
+            {
+                AzCopyPayloads = [.. chosen.Select(i => settings.AzCopyPayloads[i])],
+                LastBytePayloads = [.. chosen.Select((original, position) => (original, position)).Where(x => settings.LastBytePayloads.Contains(x.original)).Select(x => x.position)],
+            };
+        }
+
         if (values.GetValueOrDefault("repetitions") is { } text)
         {
             if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)

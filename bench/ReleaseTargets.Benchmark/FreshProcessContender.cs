@@ -16,12 +16,13 @@ internal sealed partial class FreshProcessContender(string executable, string va
 
     public string Describe() => $"ReleaseTargets ({variant})";
 
-    public async Task<FreshPushMeasurement> PushAsync(Payload payload, string version, CancellationToken cancellationToken = default)
+    /// <param name="relay">Send through this relay (to time the last response), or straight to Azurite.</param>
+    public async Task<FreshPushMeasurement> PushAsync(Payload payload, string version, LastByteRelay? relay = null, CancellationToken cancellationToken = default)
     {
         var state = Path.Combine(host.Root, "fresh-state", version);
         var start = new ProcessStartInfo(executable)
         {
-            ArgumentList = { host.Emulator.BlobServiceUri.ToString(), host.CertificatePemPath, BenchmarkHost.Container, payload.Directory, version, state },
+            ArgumentList = { (relay?.Through(host.Emulator.BlobServiceUri) ?? host.Emulator.BlobServiceUri).ToString(), host.CertificatePemPath, BenchmarkHost.Container, payload.Directory, version, state },
         };
         // The runtime settings build.sh gives every run.
         start.Environment["DOTNET_TieredPGO"] = "0";

@@ -38,7 +38,7 @@ internal static class MeteredProcess
         var wall = time.GetElapsedTime(started);
         await exited;
         process.WaitForExit(); // drains the redirected output
-        return new ProcessMeasurement(process.ExitCode, wall.TotalSeconds, cpu, peak, output.ToString());
+        return new ProcessMeasurement(process.ExitCode, wall.TotalSeconds, cpu, peak, output.ToString(), started);
     }
 
     private static (double Cpu, long Peak) Sample(int pid, double cpu, long peak)
@@ -81,4 +81,5 @@ internal static class MeteredProcess
 
 /// <param name="CpuSeconds">User + system CPU of the process (last sample before exit, ≤ 25 ms short).</param>
 /// <param name="PeakBytes">Peak resident set (VmHWM) of the process.</param>
-internal sealed record ProcessMeasurement(int ExitCode, double WallSeconds, double CpuSeconds, long PeakBytes, string Output);
+/// <param name="StartTimestamp">When the process was started (<see cref="TimeProvider.GetTimestamp"/> of the system clock).</param>
+internal sealed record ProcessMeasurement(int ExitCode, double WallSeconds, double CpuSeconds, long PeakBytes, string Output, long StartTimestamp);

@@ -14,9 +14,11 @@ internal sealed class AzCopyContender(AzCopyTool tool, BenchmarkHost host)
     public static string Describe(AzCopyTuning tuning, bool putMd5) =>
         $"AzCopy {(tuning == AzCopyTuning.Defaults ? "defaults" : "8 MiB × 16")}{(putMd5 ? " --put-md5" : "")}";
 
-    public async Task<ProcessMeasurement> CopyAsync(Payload payload, string prefix, AzCopyTuning tuning, bool putMd5, CancellationToken cancellationToken = default)
+    /// <param name="relay">Send through this relay (to time the last response), or straight to Azurite.</param>
+    public async Task<ProcessMeasurement> CopyAsync(Payload payload, string prefix, AzCopyTuning tuning, bool putMd5, LastByteRelay? relay = null, CancellationToken cancellationToken = default)
     {
-        var destination = new BlobUriBuilder(host.SasContainerUri) { BlobName = prefix }.ToUri();
+        var container = relay?.Through(host.SasContainerUri) ?? host.SasContainerUri;
+        var destination = new BlobUriBuilder(container) { BlobName = prefix }.ToUri();
         var start = new ProcessStartInfo(tool.Path!)
         {
             ArgumentList = { "copy", Path.Combine(payload.Directory, "*"), destination.ToString(), "--from-to", "LocalBlob", "--output-type", "json",

@@ -27,6 +27,19 @@ internal static class AzCopyTable
                 $"{md5.MedianWallSeconds:0.00} s ({Short(md5.Contender)}, CPU {md5.MedianCpuSeconds:0.0} s) / {plain.MedianWallSeconds:0.00} s ({Short(plain.Contender)}); lowest peak {c.AzCopyLowestPeakBytes / 1048576d:0} MiB",
                 $"{c.RatioToBestMd5:0.00}× with MD5 (≥ 1.2×), {c.RatioToBestWithoutMd5:0.00}× without (≥ 1.0×), peak {c.ReleaseTargetsPeakBytes / (double)c.AzCopyLowestPeakBytes:0.00}× (≤ 1)",
                 c.RatioToBestMd5 >= 1.2 && c.RatioToBestWithoutMd5 >= 1.0 && c.ReleaseTargetsPeakBytes <= c.AzCopyLowestPeakBytes));
+            if (c.ToLastByte is { Length: > 0 } lastByte)
+            {
+                var oursLast = lastByte[0];
+                var bestLastMd5 = lastByte.Where(x => x.Contender.EndsWith("--put-md5", StringComparison.Ordinal)).OrderBy(x => x.MedianSeconds).First();
+                var bestLastPlain = lastByte.Where(x => x.Contender.StartsWith("AzCopy", StringComparison.Ordinal) && !x.Contender.EndsWith("--put-md5", StringComparison.Ordinal)).OrderBy(x => x.MedianSeconds).First();
+                s.AppendLine(ResultTable.Row(
+                    $"… to the last response byte (both through a TCP relay, median of {oursLast.Seconds.Length})",
+                    $"{oursLast.MedianSeconds:0.00} s, {oursLast.MedianMiBPerSecond:0.0} MiB/s",
+                    $"{bestLastMd5.MedianSeconds:0.00} s ({Short(bestLastMd5.Contender)}) / {bestLastPlain.MedianSeconds:0.00} s ({Short(bestLastPlain.Contender)})",
+                    $"{bestLastMd5.MedianSeconds / oursLast.MedianSeconds:0.00}× with MD5, {bestLastPlain.MedianSeconds / oursLast.MedianSeconds:0.00}× without",
+                    met: null));
+            }
+
             foreach (var (variant, phases) in c.ReleaseTargetsPhases)
             {
                 var series = c.Contenders.First(x => x.Contender == variant);

@@ -65,5 +65,41 @@ internal sealed class AzCopyScenario(AzCopyContender azCopy, IReadOnlyList<Fresh
             ours.MedianPeakBytes, lowestPeak);
     }
 
+    /// <summary>
+    /// Time from process start to the last response byte, both contenders through the same <see cref="LastByteRelay"/>:
+    /// ReleaseTargets' last response is its manifest; AzCopy's is its last upload, ~0–2 s before it notices and exits.
+    /// </summary>
+    public async Task<LastByteSeries[]> RunToLastByteAsync(string name, Payload payload, int repetitions, LastByteRelay relay)
+    {
+        var samples = new Dictionary<string, List<double>>();
+        var contenders = new List<(string Name, Func<int, Task<ProcessMeasurement>> Run)>
+        {
+            (releaseTargets[0].Describe(), async rep => (await releaseTargets[0].PushAsync(payload, $"lastbyte-{Slug(name)}-{rep}-rt", relay)).Process),
+        };
+        foreach (var tuning in new[] { AzCopyTuning.Defaults, AzCopyTuning.Tuned })
+        {
+            foreach (var md5 in new[] { true, false })
+            {
+                contenders.Add((AzCopyContender.Describe(tuning, md5), rep =>
+                    azCopy.CopyAsync(payload, $"lastbyte-{Slug(name)}-{rep}-{tuning}-{(md5 ? "md5" : "plain")}".ToLowerInvariant(), tuning, md5, relay)));
+            }
+        }
+
+        for (var rep = 0; rep < repetitions; rep++)
+        {
+            for (var i = 0; i < contenders.Count; i++)
+            {
+                var (contender, run) = contenders[(i + rep) % contenders.Count];
+                relay.Reset();
+                var measured = await run(rep);
+                var seconds = TimeProvider.System.GetElapsedTime(measured.StartTimestamp, relay.LastResponseTimestamp).TotalSeconds;
+                (samples.TryGetValue(contender, out var list) ? list : samples[contender] = []).Add(seconds);
+                output.WriteLine($"  #{rep + 1} {contender,-34} last response byte at {seconds,6:0.00} s (exit at {measured.WallSeconds:0.00} s, through the relay)");
+            }
+        }
+
+        return [.. samples.Select(s => new LastByteSeries(s.Key, [.. s.Value], Stats.Median(s.Value.ToArray()), payload.MiB / Stats.Median(s.Value.ToArray())))];
+    }
+
     private static string Slug(string name) => System.Text.RegularExpressions.Regex.Replace(name, "[^A-Za-z0-9]+", "-").Trim('-').ToLowerInvariant();
 }
