@@ -84,6 +84,17 @@ public sealed class RegistryAuthenticator : IPushCredential, IDisposable
 
         NoteChallenge(response.Headers.WwwAuthenticate.ToString());
         await RenewAsync(cancellationToken);
+        if (_challenge!.IsBasic)
+        {
+            // Basic credentials are not checked by a token endpoint: check them here, before the push, not at its first blob.
+            using var check = new HttpRequestMessage(HttpMethod.Get, new Uri(_registry, "/v2/"));
+            Apply(check);
+            using var answer = await _http.SendAsync(check, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (answer.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                throw new ReleaseTargetsException($"The registry {_registry.Authority} refused {_credentials}: check RELEASETARGETS_REGISTRY_USERNAME and RELEASETARGETS_REGISTRY_PASSWORD.");
+            }
+        }
     }
 
     /// <summary>Adds the current credential to a request.</summary>

@@ -66,7 +66,7 @@ public sealed class RegistryRequestRunner
                 context,
                 action);
         }
-        catch (Exception exception) when (exception is not RegistryRequestFailedException && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        catch (Exception exception) when ((exception is not ReleaseTargetsException || exception is RegistryRequestException) && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             var kind = RegistryFaultClassifier.Classify(exception, isUpload);
             var tries = attempts.Value + 1;
