@@ -66,7 +66,7 @@ public sealed class LocalRegistry : IAsyncDisposable
             throw;
         }
 
-        log.Information($"docker-registry listening on {registry.BaseUri} (data: {data})");
+        log.Information($"docker-registry listening on {registry.BaseUri.GetLeftPart(UriPartial.Authority)} (data: {data})");
         return registry;
     }
 
