@@ -60,7 +60,7 @@ public sealed class RegistryAuthenticator : IPushCredential, IDisposable
     public string Describe() => _header is null
         ? $"anonymous access to {_registry.Authority}"
         : _header.Scheme == "Basic"
-            ? $"basic auth as {_credentials} on {_registry.Authority}"
+            ? $"login as {_credentials} on {_registry.Authority}"
             : $"bearer token for {string.Join(' ', _scopes)} on {_registry.Authority}{(_expiresOn is { } e ? $", valid until {e:HH:mm:ss} UTC" : string.Empty)}";
 
     /// <summary>

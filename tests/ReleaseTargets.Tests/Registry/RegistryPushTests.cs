@@ -54,4 +54,24 @@ public sealed class RegistryPushTests
         Assert.Equal(0, harness.Count("/blobs/uploads/"));
         Assert.Equal(0, again.BytesSent);
     }
+
+    [Fact]
+    public async Task Blobs_are_mounted_from_another_repository_when_asked_instead_of_sent()
+    {
+        await using var harness = await RegistryHarness.StartAsync(RegistryAuthMode.Token);
+        var (layout, digest) = await harness.WriteLayoutAsync("app", seed: 4, 500_000, 3000);
+        var image = await OciLayoutReader.ReadAsync(layout, "app", CancellationToken.None);
+        await harness.PushAsync(layout, "team/base", "1");
+        harness.Proxy.Reset();
+
+        var results = await harness.PushAllAsync([new RegistryImage(image, "team/app")], ["1"], mountFrom: "team/base");
+
+        var mounted = Assert.Single(results);
+        Assert.Equal(ArtifactOutcome.Skipped, mounted.Outcome); // nothing sent: every blob was there or mounted
+        Assert.Equal(3, mounted.BlobsReused);
+        Assert.Equal(0, harness.Count("/blobs/uploads/", "PATCH"));
+        Assert.Equal(3, harness.Proxy.Count(r => r.Method == "POST" && r.Query.Contains("mount=", StringComparison.Ordinal) && r.ClientStatus == 201));
+        Assert.Contains("repository:team/base:pull", harness.Tokens!.Scopes);
+        Assert.Equal(digest, await Skopeo.DigestAsync(harness.Registry, "team/app", "1"));
+    }
 }
