@@ -109,7 +109,7 @@ public sealed class ReleaseRun : IAsyncDisposable
         {
             // Image layout folders go to the registry, not into blob storage.
             _images = ReleaseImages.Find(_options, _timeProvider, _log);
-            var globs = _images is null ? _options.Artifacts : $"{_options.Artifacts};{_images.ExcludeGlobs}";
+            var globs = _images is { Layouts.Count: > 0 } ? $"{_options.Artifacts};{_images.ExcludeGlobs}" : _options.Artifacts;
             var discovered = ArtifactSet.Discover(_options.ArtifactsDirectory, globs, _options.ReleaseVersion);
             BlockLimits.ThrowIfAnyTooLarge(discovered.Artifacts.Select(a => (a.RelativePath, a.Length)), _options.BlockSizeMiB);
             _artifacts = await discovered.HashAsync(BlockSize, cancellationToken);
@@ -144,7 +144,7 @@ public sealed class ReleaseRun : IAsyncDisposable
         _log.Information(issued.Window.Describe());
         if (_images is not null)
         {
-            await _images.RefreshCredentialsAsync(_environment, () => _tokenCredential ??= TokenCredentialFactory.Create(_options.Credential, environment: name => _environment.GetValueOrDefault(name)), cancellationToken);
+            await _images.RefreshCredentialsAsync(_artifacts.Artifacts.Select(a => a.LocalPath).ToList(), _environment, () => _tokenCredential ??= TokenCredentialFactory.Create(_options.Credential, environment: name => _environment.GetValueOrDefault(name)), cancellationToken);
         }
 
         stage.Complete();

@@ -81,6 +81,9 @@ public sealed class ReleaseOptions
     /// <summary>A repository of the same registry to mount blobs from instead of uploading them. Default: empty — none.</summary>
     public string RegistryMountFrom { get; set; } = string.Empty;
 
+    /// <summary>When set, the release's files are also pushed as one OCI artifact (as <c>oras push</c> does) to this repository, with the image tags. Default: empty — files go to storage only.</summary>
+    public string ArtifactRepository { get; set; } = string.Empty;
+
     public bool UsesEmulator => StorageUrl is null;
 
     /// <summary>An independent copy: every property is an immutable value, so changing one copy never changes the other.</summary>

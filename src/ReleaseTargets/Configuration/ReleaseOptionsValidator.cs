@@ -168,7 +168,7 @@ public static partial class ReleaseOptionsValidator
             }
         }
 
-        foreach (var (name, repository) in new[] { ("--repository", options.Repository), ("--registry-mount-from", options.RegistryMountFrom) })
+        foreach (var (name, repository) in new[] { ("--repository", options.Repository), ("--registry-mount-from", options.RegistryMountFrom), ("--artifact-repository", options.ArtifactRepository) })
         {
             if (!string.IsNullOrEmpty(repository) && (repository.Length > 255 || !RepositoryPattern().IsMatch(repository)))
             {

@@ -220,6 +220,12 @@ public sealed class RegistryAuthenticator : IPushCredential, IDisposable
     {
         using var response = await _http.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if ((int)response.StatusCode is 408 or 429 or >= 500)
+        {
+            // Transient: the runner's pipeline retries (RefreshCredentials) like any registry request.
+            throw new RegistryRequestException(request.Method.Method, endpoint.AbsolutePath, (int)response.StatusCode, errorCode: null, challenge: null, response.Headers.RetryAfter);
+        }
+
         if (!response.IsSuccessStatusCode)
         {
             var hint = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden

@@ -58,7 +58,7 @@ public sealed class ReleaseImages : IAsyncDisposable
         var found = OciLayoutReader.FindLayouts(options.ArtifactsDirectory)
             .Where(l => !string.Equals(Path.GetFullPath(l), Path.GetFullPath(options.ArtifactsDirectory), StringComparison.Ordinal))
             .ToList();
-        if (found.Count == 0)
+        if (found.Count == 0 && string.IsNullOrEmpty(options.ArtifactRepository))
         {
             return null;
         }
@@ -74,8 +74,12 @@ public sealed class ReleaseImages : IAsyncDisposable
         return new ReleaseImages(options, layouts, timeProvider, log);
     }
 
-    /// <summary>Right before the push: verifies every layout (once), starts the local registry when none is set, authenticates per repository.</summary>
-    public async Task RefreshCredentialsAsync(IReadOnlyDictionary<string, string> environment, Func<TokenCredential> entraCredential, CancellationToken cancellationToken)
+    /// <summary>
+    /// Right before the push: verifies every layout (once), builds the files' OCI artifact when <c>--artifact-repository</c>
+    /// is set, starts the local registry when none is set, authenticates per repository.
+    /// </summary>
+    /// <param name="files">The release's files (what the blob push sends), for the OCI artifact.</param>
+    public async Task RefreshCredentialsAsync(IReadOnlyList<string> files, IReadOnlyDictionary<string, string> environment, Func<TokenCredential> entraCredential, CancellationToken cancellationToken)
     {
         if (_images is null)
         {
@@ -83,6 +87,11 @@ public sealed class ReleaseImages : IAsyncDisposable
             foreach (var (directory, repository) in _layouts)
             {
                 images.Add(new RegistryImage(await OciLayoutReader.ReadAsync(directory, Path.GetRelativePath(_options.ArtifactsDirectory, directory), cancellationToken), repository));
+            }
+
+            if (!string.IsNullOrEmpty(_options.ArtifactRepository))
+            {
+                images.Add(new RegistryImage(await OciArtifactBuilder.BuildAsync("release files", _options.ArtifactsDirectory, files, cancellationToken: cancellationToken), _options.ArtifactRepository));
             }
 
             _images = images;

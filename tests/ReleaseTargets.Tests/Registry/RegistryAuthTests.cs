@@ -56,6 +56,19 @@ public sealed class RegistryAuthTests
     }
 
     [Fact]
+    public async Task A_token_endpoint_answering_503_is_retried_by_the_same_pipeline()
+    {
+        await using var registry = await DockerRegistry.StartAsync(RegistryAuthMode.Token);
+        registry.Tokens!.FailNext = 2;
+        using var publisher = new RegistryPublisher(registry.BaseUri, new RegistryCredentials(DockerRegistry.Username, DockerRegistry.Password), new PushRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(10) }, TimeProvider.System, new CapturingLog());
+
+        await publisher.AuthenticateAsync(["team/app"], mountFrom: null, CancellationToken.None);
+
+        Assert.Equal(1, registry.Tokens.Issued);
+        Assert.True(registry.Tokens.FailNext < 0);
+    }
+
+    [Fact]
     public async Task Concurrent_401s_of_one_generation_renew_once()
     {
         await using var registry = await DockerRegistry.StartAsync(RegistryAuthMode.Token);

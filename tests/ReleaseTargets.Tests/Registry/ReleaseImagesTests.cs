@@ -39,6 +39,26 @@ public sealed class ReleaseImagesTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task With_an_artifact_repository_the_files_also_go_to_the_registry_as_one_oci_artifact()
+    {
+        await using var harness = await PushHarness.StartAsync(azurite, ("app.txt", 1000), ("notes.md", 10));
+        await using var registry = await DockerRegistry.StartAsync(RegistryAuthMode.None);
+
+        var report = await harness.PushAsync(harness.Options(o =>
+        {
+            o.Registry = registry.BaseUri;
+            o.ArtifactRepository = "team/release-files";
+        }));
+
+        var artifact = Assert.Single(report.Images!);
+        Assert.Equal(ArtifactOutcome.Uploaded, artifact.Outcome);
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(await Skopeo.RawManifestAsync(registry, "team/release-files", harness.Version))!;
+        Assert.Equal(OciMediaTypes.ReleaseArtifact, manifest["artifactType"]!.GetValue<string>());
+        Assert.Equal(["app.txt", "notes.md"], manifest["layers"]!.AsArray().Select(l => l!["annotations"]![OciMediaTypes.TitleAnnotation]!.GetValue<string>()).Order());
+        await harness.AssertManifestCompleteAsync("app.txt", "notes.md");
+    }
+
+    [Fact]
     public async Task With_no_registry_set_a_local_docker_registry_is_started_and_stopped()
     {
         await using var harness = await PushHarness.StartAsync(azurite, ("app.txt", 100));

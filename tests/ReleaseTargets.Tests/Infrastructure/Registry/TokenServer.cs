@@ -30,6 +30,7 @@ public sealed class TokenServer : IAsyncDisposable
     private readonly RSA _key;
     private readonly X509Certificate2 _certificate;
     private int _issued;
+    private int _failNext;
 
     private TokenServer(WebApplication app, RSA key, X509Certificate2 certificate, Uri baseUri)
     {
@@ -50,6 +51,13 @@ public sealed class TokenServer : IAsyncDisposable
 
     /// <summary>Lifetime of issued tokens, as <c>expires_in</c> and the JWT's <c>exp</c>.</summary>
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many of the next token requests are answered 503 (a token service having a bad moment).</summary>
+    public int FailNext
+    {
+        get => Volatile.Read(ref _failNext);
+        set => Volatile.Write(ref _failNext, value);
+    }
 
     /// <summary>Tokens issued so far.</summary>
     public int Issued => Volatile.Read(ref _issued);
@@ -91,6 +99,12 @@ public sealed class TokenServer : IAsyncDisposable
         switch (context.Request.Method, context.Request.Path.Value)
         {
             case ("GET", "/token"):
+                if (Interlocked.Decrement(ref _failNext) >= 0)
+                {
+                    context.Response.StatusCode = 503;
+                    return;
+                }
+
                 if (!HasBasicCredentials(context.Request))
                 {
                     context.Response.StatusCode = 401;
