@@ -113,6 +113,10 @@ public sealed class ReleaseRun : IAsyncDisposable
             var discovered = ArtifactSet.Discover(_options.ArtifactsDirectory, globs, _options.ReleaseVersion);
             BlockLimits.ThrowIfAnyTooLarge(discovered.Artifacts.Select(a => (a.RelativePath, a.Length)), _options.BlockSizeMiB);
             _artifacts = await discovered.HashAsync(BlockSize, cancellationToken);
+            if (_images is not null)
+            {
+                await _images.ReadAsync(_artifacts.Artifacts.Select(a => a.LocalPath).ToList(), cancellationToken);
+            }
         }
 
         _target ??= await ConnectAsync(cancellationToken);
@@ -135,7 +139,8 @@ public sealed class ReleaseRun : IAsyncDisposable
             }
         }
 
-        _forecast = PushForecaster.Forecast(_history.For(ReleaseStages.Push), _artifacts.TotalBytes, _options.Forecast);
+        // Images are pushed in the same stage, before the files: the SAS must last through both.
+        _forecast = PushForecaster.Forecast(_history.For(ReleaseStages.Push), _artifacts.TotalBytes + (_images?.TotalBytes ?? 0), _options.Forecast);
         _issuer = new UserDelegationSasIssuer(tokenClient, _options.Container);
         var issued = await WithTokenAsync(() => control.RunAsync("Minting the user-delegation SAS", ct => IssueAsync(remainingWork: null, ct), cancellationToken));
 
@@ -144,7 +149,7 @@ public sealed class ReleaseRun : IAsyncDisposable
         _log.Information(issued.Window.Describe());
         if (_images is not null)
         {
-            await _images.RefreshCredentialsAsync(_artifacts.Artifacts.Select(a => a.LocalPath).ToList(), _environment, () => _tokenCredential ??= TokenCredentialFactory.Create(_options.Credential, environment: name => _environment.GetValueOrDefault(name)), cancellationToken);
+            await _images.RefreshCredentialsAsync(_environment, () => _tokenCredential ??= TokenCredentialFactory.Create(_options.Credential, environment: name => _environment.GetValueOrDefault(name)), cancellationToken);
         }
 
         stage.Complete();
@@ -180,7 +185,7 @@ public sealed class ReleaseRun : IAsyncDisposable
         report = WithForecast(report) with { Images = images };
 
         await PushReportWriter.WriteAsync(report, _artifacts!.Directory, StepSummaryPath, cancellationToken);
-        stage.Complete(report.BytesSent, report.Artifacts.Count);
+        stage.Complete(report.BytesSent + (images?.Sum(i => i.BytesSent) ?? 0), report.Artifacts.Count + (images?.Count ?? 0));
         return report;
     }
 

@@ -74,12 +74,15 @@ public sealed class ReleaseImages : IAsyncDisposable
         return new ReleaseImages(options, layouts, timeProvider, log);
     }
 
+    /// <summary>Bytes of every distinct blob of every image, once <see cref="ReadAsync"/> ran: part of what the push is forecast for.</summary>
+    public long TotalBytes => _images?.Sum(i => i.Image.TotalBytes) ?? 0;
+
     /// <summary>
-    /// Right before the push: verifies every layout (once), builds the files' OCI artifact when <c>--artifact-repository</c>
-    /// is set, starts the local registry when none is set, authenticates per repository.
+    /// Verifies every layout against its digests and builds the files' OCI artifact when <c>--artifact-repository</c> is
+    /// set (once; before the SAS is sized, so the forecast counts the images' bytes too).
     /// </summary>
     /// <param name="files">The release's files (what the blob push sends), for the OCI artifact.</param>
-    public async Task RefreshCredentialsAsync(IReadOnlyList<string> files, IReadOnlyDictionary<string, string> environment, Func<TokenCredential> entraCredential, CancellationToken cancellationToken)
+    public async Task ReadAsync(IReadOnlyList<string> files, CancellationToken cancellationToken)
     {
         if (_images is null)
         {
@@ -96,7 +99,11 @@ public sealed class ReleaseImages : IAsyncDisposable
 
             _images = images;
         }
+    }
 
+    /// <summary>Right before the push: starts the local registry when none is set, then authenticates per repository.</summary>
+    public async Task RefreshCredentialsAsync(IReadOnlyDictionary<string, string> environment, Func<TokenCredential> entraCredential, CancellationToken cancellationToken)
+    {
         if (_publisher is null)
         {
             var registry = _options.Registry;
@@ -109,7 +116,7 @@ public sealed class ReleaseImages : IAsyncDisposable
             _publisher = new RegistryPublisher(registry, Credentials(registry, environment, entraCredential), PushRetryOptions.From(_options), _timeProvider, _log);
         }
 
-        await _publisher.AuthenticateAsync(_images.Select(i => i.Repository), MountFrom, cancellationToken);
+        await _publisher.AuthenticateAsync(_images!.Select(i => i.Repository), MountFrom, cancellationToken);
     }
 
     /// <summary>Pushes every image; the results say what happened to each.</summary>

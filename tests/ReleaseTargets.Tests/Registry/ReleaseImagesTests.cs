@@ -36,6 +36,10 @@ public sealed class ReleaseImagesTests(AzuriteFixture azurite)
         var json = await File.ReadAllTextAsync(Path.Combine(harness.ArtifactsDirectory, PushReportWriter.JsonFileName));
         Assert.Contains(digest, json, StringComparison.Ordinal);
         Assert.DoesNotContain(DockerRegistry.Password, harness.Log.Text + json, StringComparison.Ordinal);
+        // The Push stage's record (what later SAS windows are sized from) counts the image's bytes with the files'.
+        var push = harness.LastRun!.Stages.Single(s => s.Stage == ReleaseTargets.Stages.ReleaseStages.Push);
+        Assert.Equal(report.BytesSent + image.BytesSent, push.Bytes);
+        Assert.Equal(2, push.Files);
     }
 
     [Fact]
