@@ -12,6 +12,12 @@ if (args.Length > 0 && args[0] == PushChild.Verb)
     return await PushChild.RunAsync(args);
 }
 
+// Issue 14: an image push against skopeo copy on one local docker-registry (its own verb; needs no Azurite).
+if (args.Length > 0 && args[0] == ImagePushScenario.Verb)
+{
+    return await ImagePushScenario.RunAsync(args, Console.Out);
+}
+
 BenchmarkSettings settings;
 try
 {

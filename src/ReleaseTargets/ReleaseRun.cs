@@ -5,6 +5,7 @@ using ReleaseTargets.Credentials;
 using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Emulator;
 using ReleaseTargets.Push;
+using ReleaseTargets.Registry;
 using ReleaseTargets.Stages;
 
 namespace ReleaseTargets;
@@ -32,6 +33,7 @@ public sealed class ReleaseRun : IAsyncDisposable
     private UserDelegationSasIssuer? _issuer;
     private BlobStageHistoryStore? _sharedHistory;
     private Azure.Core.TokenCredential? _tokenCredential;
+    private ReleaseImages? _images;
     private bool _completed;
 
     /// <param name="options">Resolved parameters; validated here (all problems in one <see cref="ReleaseConfigurationException"/>) and copied, so changing them later does not change this run.</param>
@@ -110,15 +112,27 @@ public sealed class ReleaseRun : IAsyncDisposable
         Task<ArtifactSet>? hashing = null;
         if (artifacts is null)
         {
-            artifacts = ArtifactSet.Discover(_options.ArtifactsDirectory, _options.Artifacts, _options.ReleaseVersion);
-            BlockLimits.ThrowIfAnyTooLarge(artifacts.Artifacts.Select(a => (a.RelativePath, a.Length)), _options.BlockSizeMiB);
-            hashing = Task.Run(() => artifacts.HashAsync(BlockSize, stopHashing.Token), stopHashing.Token);
+            // Image layout folders go to the registry, not into blob storage.
+            _images = ReleaseImages.Find(_options, _timeProvider, _log);
+            var globs = _images is { Layouts.Count: > 0 } ? $"{_options.Artifacts};{_images.ExcludeGlobs}" : _options.Artifacts;
+            var discovered = ArtifactSet.Discover(_options.ArtifactsDirectory, globs, _options.ReleaseVersion);
+            BlockLimits.ThrowIfAnyTooLarge(discovered.Artifacts.Select(a => (a.RelativePath, a.Length)), _options.BlockSizeMiB);
+            artifacts = discovered;
+            hashing = Task.Run(() => discovered.HashAsync(BlockSize, stopHashing.Token), stopHashing.Token);
+            if (_images is not null)
+            {
+                // The SAS must last through the images too (pushed in this stage, before the files): their size is
+                // known once their layouts are read, so here hashing comes first.
+                _artifacts = artifacts = await hashing;
+                hashing = null;
+                await _images.ReadAsync(artifacts.Artifacts.Select(a => a.LocalPath).ToList(), cancellationToken);
+            }
         }
 
         IssuedSas issued;
         try
         {
-            issued = await MintAsync(artifacts.TotalBytes, cancellationToken);
+            issued = await MintAsync(artifacts.TotalBytes + (_images?.TotalBytes ?? 0), cancellationToken);
         }
         catch when (hashing is not null)
         {
@@ -136,6 +150,11 @@ public sealed class ReleaseRun : IAsyncDisposable
         _sas?.Dispose();
         _sas = new RenewableSasCredential(issued, IssueAsync, RemainingWork, _policy, !_options.DisableProactiveRenewal, _timeProvider, _log);
         _log.Information(issued.Window.Describe());
+        if (_images is not null)
+        {
+            await _images.RefreshCredentialsAsync(_environment, () => _tokenCredential ??= TokenCredentialFactory.Create(_options.Credential, environment: name => _environment.GetValueOrDefault(name)), cancellationToken);
+        }
+
         stage.Complete();
         return issued.Window;
     }
@@ -153,6 +172,8 @@ public sealed class ReleaseRun : IAsyncDisposable
         var container = new BlobContainerClient(_target!.ContainerUri(_options.Container), _sas!.Credential, _target.CreateClientOptions(_options.PerTryTimeout));
         var pusher = new ReleasePusher(container, _sas, PushRetryOptions.From(Options), _options.Concurrency, _options.ProgressInterval, _timeProvider, _log);
         var stageSeconds = _clock.CurrentRun.ToDictionary(r => r.Stage, r => Math.Round(r.Duration.TotalSeconds, 3));
+        // Images first: the release manifest, written last by the blob push, then means images and files are all there.
+        var images = _images is null ? null : await PushImagesAsync(container.Uri, cancellationToken);
         PushReport report;
         try
         {
@@ -160,14 +181,14 @@ public sealed class ReleaseRun : IAsyncDisposable
         }
         catch (PushFailedException failed)
         {
-            await PushReportWriter.WriteAsync(WithForecast(failed.Report), _artifacts!.Directory, StepSummaryPath, CancellationToken.None);
+            await PushReportWriter.WriteAsync(WithForecast(failed.Report) with { Images = images }, _artifacts!.Directory, StepSummaryPath, CancellationToken.None);
             throw;
         }
 
-        report = WithForecast(report);
+        report = WithForecast(report) with { Images = images };
 
         await PushReportWriter.WriteAsync(report, _artifacts!.Directory, StepSummaryPath, cancellationToken);
-        stage.Complete(report.BytesSent, report.Artifacts.Count);
+        stage.Complete(report.BytesSent + (images?.Sum(i => i.BytesSent) ?? 0), report.Artifacts.Count + (images?.Count ?? 0));
         return report;
     }
 
@@ -218,6 +239,11 @@ public sealed class ReleaseRun : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _sas?.Dispose();
+        if (_images is not null)
+        {
+            await _images.DisposeAsync();
+        }
+
         if (_emulator is not null)
         {
             await _emulator.DisposeAsync();
@@ -283,6 +309,22 @@ public sealed class ReleaseRun : IAsyncDisposable
 
     private TimeSpan RemainingWork(PushProgress progress) =>
         PushForecaster.ForecastRemaining(_forecast!, progress.TotalBytes, progress.RemainingBytes, progress.TransferredBytes, progress.Elapsed, _options.Forecast);
+
+    /// <summary>Pushes the images; when one fails, writes the report and stops before any blob is sent.</summary>
+    private async Task<IReadOnlyList<ImageResult>> PushImagesAsync(Uri containerUrl, CancellationToken cancellationToken)
+    {
+        var started = _timeProvider.GetTimestamp();
+        var images = await _images!.PushAsync(cancellationToken);
+        if (images.All(i => i.Outcome is ArtifactOutcome.Uploaded or ArtifactOutcome.Skipped))
+        {
+            return images;
+        }
+
+        var report = WithForecast(new PushReport(_options.ReleaseVersion, containerUrl, [], _timeProvider.GetElapsedTime(started), _images.Renewals, _sas!.Current.Window.Describe(), Succeeded: false, ManifestUrl: null, Images: images));
+        await PushReportWriter.WriteAsync(report, _artifacts!.Directory, StepSummaryPath, CancellationToken.None);
+        var failed = images.First(i => i.Outcome is not (ArtifactOutcome.Uploaded or ArtifactOutcome.Skipped));
+        throw new PushFailedException(report, [$"Image '{failed.Name}' was not pushed to {failed.Reference}: {failed.Error}", "No tag of it was written, no artifact was sent to storage and no release manifest was written; re-run the push: blobs already in the registry are skipped."]);
+    }
 
     private PushReport WithForecast(PushReport report) =>
         report with { ForecastEstimate = _forecast?.Estimate, ForecastBasis = _forecast?.Basis };

@@ -5,6 +5,11 @@ using ReleaseTargets.Configuration;
 using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Emulator;
 
+if (args is ["registry", ..])
+{
+    return await RegistryPush.RunAsync(args[1..]);
+}
+
 // Usage: <azurite service uri> <data uri through the proxy> <azurite cert.pem> <artifacts dir> <version> <state dir>
 if (args.Length != 6)
 {

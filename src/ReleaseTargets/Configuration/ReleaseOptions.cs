@@ -69,6 +69,21 @@ public sealed class ReleaseOptions
     /// <summary>Turn off proactive SAS renewal during the push (reactive renewal on 403 still applies). Default: false.</summary>
     public bool DisableProactiveRenewal { get; set; }
 
+    /// <summary>Container registry the image layouts in the artifacts folder are pushed to: <c>host[:port]</c> or <c>https://host</c> (<c>http://</c> only on loopback). Default: empty — a local docker-registry when images are present.</summary>
+    public Uri? Registry { get; set; }
+
+    /// <summary>Repository of a single image layout; with several, each goes to <c>&lt;Repository&gt;/&lt;folder&gt;</c>. Default: empty — the layout folder's name.</summary>
+    public string Repository { get; set; } = string.Empty;
+
+    /// <summary>Semicolon-separated tags every image gets. Default: empty — the release version ('+' becomes '-').</summary>
+    public string ImageTags { get; set; } = string.Empty;
+
+    /// <summary>A repository of the same registry to mount blobs from instead of uploading them. Default: empty — none.</summary>
+    public string RegistryMountFrom { get; set; } = string.Empty;
+
+    /// <summary>When set, the release's files are also pushed as one OCI artifact (as <c>oras push</c> does) to this repository, with the image tags. Default: empty — files go to storage only.</summary>
+    public string ArtifactRepository { get; set; } = string.Empty;
+
     public bool UsesEmulator => StorageUrl is null;
 
     /// <summary>An independent copy: every property is an immutable value, so changing one copy never changes the other.</summary>

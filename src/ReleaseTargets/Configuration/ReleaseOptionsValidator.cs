@@ -105,6 +105,8 @@ public static partial class ReleaseOptionsValidator
         problems.AddRange(options.Forecast?.Problems() ?? ["ReleaseOptions.Forecast is null: leave it at its default or set a ForecastOptions."]);
         problems.AddRange(options.SasLimits?.Problems() ?? ["ReleaseOptions.SasLimits is null: leave it at its default or set a SasLifetimeOptions."]);
 
+        problems.AddRange(RegistryProblems(options));
+
         if (options.RetryMaxDelay < options.RetryBaseDelay)
         {
             problems.Add($"--retry-max-delay '{ParameterValues.Format(options.RetryMaxDelay)}' is shorter than --retry-base-delay '{ParameterValues.Format(options.RetryBaseDelay)}': raise --retry-max-delay or lower --retry-base-delay.");
@@ -124,6 +126,9 @@ public static partial class ReleaseOptionsValidator
 
     public static bool IsValidContainerName(string? name) =>
         name is { Length: >= 3 and <= 63 } && ContainerPattern().IsMatch(name) && !name.Contains("--", StringComparison.Ordinal);
+
+    /// <summary>Whether <paramref name="name"/> is a valid OCI repository name (<c>team/app</c>).</summary>
+    public static bool IsValidRepository(string? name) => name is { Length: > 0 and <= 255 } && RepositoryPattern().IsMatch(name);
 
     /// <summary>The URL without anything secret it may carry (user info, query, fragment), for messages.</summary>
     internal static string Shown(Uri url) => $"{url.Scheme}://{url.Authority}{(url.AbsolutePath == "/" ? "" : url.AbsolutePath)}";
@@ -148,6 +153,43 @@ public static partial class ReleaseOptionsValidator
         }
     }
 
+    private static IEnumerable<string> RegistryProblems(ReleaseOptions options)
+    {
+        if (options.Registry is { } registry)
+        {
+            if (!string.IsNullOrEmpty(registry.UserInfo) || !string.IsNullOrEmpty(registry.Query) || !string.IsNullOrEmpty(registry.Fragment) || registry.AbsolutePath != "/")
+            {
+                yield return $"--registry '{registry.Authority}' must be only a host and port (no user, password, path or query): set the credentials in RELEASETARGETS_REGISTRY_USERNAME / RELEASETARGETS_REGISTRY_PASSWORD and the repository with --repository.";
+            }
+
+            if (registry.Scheme != Uri.UriSchemeHttps && !(registry.Scheme == Uri.UriSchemeHttp && registry.IsLoopback))
+            {
+                yield return $"--registry '{registry.Scheme}://{registry.Authority}' must use https: credentials and tokens are only sent over HTTPS (plain http is allowed on loopback only).";
+            }
+        }
+
+        foreach (var (name, repository) in new[] { ("--repository", options.Repository), ("--registry-mount-from", options.RegistryMountFrom), ("--artifact-repository", options.ArtifactRepository) })
+        {
+            if (!string.IsNullOrEmpty(repository) && (repository.Length > 255 || !RepositoryPattern().IsMatch(repository)))
+            {
+                yield return $"{name} '{repository}' is not a repository name: lowercase letters and digits separated by '.', '_', '__', '-' or '/' (e.g. {name}=team/app).";
+            }
+        }
+
+        if (!string.IsNullOrEmpty(options.RegistryMountFrom) && options.RegistryMountFrom == options.Repository)
+        {
+            yield return $"--registry-mount-from '{options.RegistryMountFrom}' is the repository being pushed to: name another repository of the same registry, or leave it empty.";
+        }
+
+        foreach (var tag in (options.ImageTags ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!TagPattern().IsMatch(tag))
+            {
+                yield return $"--image-tags: '{tag}' is not a tag: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-' (e.g. --image-tags=\"1.4.2;latest\").";
+            }
+        }
+    }
+
     private static void Check(List<string> problems, string name, int value, IntRange range)
     {
         if (!range.Contains(value))
@@ -166,6 +208,12 @@ public static partial class ReleaseOptionsValidator
 
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")]
     private static partial Regex ContainerPattern();
+
+    [GeneratedRegex(@"^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$")]
+    private static partial Regex RepositoryPattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}$")]
+    private static partial Regex TagPattern();
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._+\-]{0,199}$")]
     private static partial Regex VersionPattern();

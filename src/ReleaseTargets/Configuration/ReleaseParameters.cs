@@ -12,6 +12,13 @@ public static class ReleaseParameters
 {
     public const string EnvironmentPrefix = "RELEASETARGETS_";
 
+    /// <summary>Secrets read from the environment only (never a parameter: a password on a command line ends up in logs).</summary>
+    public static readonly IReadOnlySet<string> SecretEnvironmentNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "RELEASETARGETS_REGISTRY_USERNAME",
+        "RELEASETARGETS_REGISTRY_PASSWORD",
+    };
+
     public static IReadOnlyList<ParameterDefinition> All { get; } =
     [
         new("StorageUrl", "Blob service endpoint, https://account.blob.core.windows.net (no query string). Empty: start a local Azurite.", "(empty: local Azurite)",
@@ -48,6 +55,12 @@ public static class ReleaseParameters
             (o, v) => ParameterValues.Duration("ProgressInterval", v, ReleaseOptionsValidator.ProgressInterval, t => o.ProgressInterval = t)),
         new("SasLifetime", "Fixed lifetime of the first SAS, without skew margin (incident replays and tests); renewals are still sized by the policy.", "(empty: sized from history)",
             (o, v) => v.Length == 0 ? Set(() => o.SasLifetime = null) : ParameterValues.Duration("SasLifetime", v, ReleaseOptionsValidator.SasLifetime, t => o.SasLifetime = t)),
+        new("Registry", "Container registry for the OCI image layouts in ArtifactsDirectory: host[:port] or https://host (http only on loopback). Empty: a local docker-registry.", "(empty: local docker-registry)",
+            (o, v) => ApplyRegistry(o, v)),
+        new("Repository", "Repository of a single image layout; with several, <Repository>/<folder>. Empty: the layout folder's name.", "(empty: folder name)", (o, v) => Set(() => o.Repository = v.Trim())),
+        new("ImageTags", "Semicolon-separated tags every image gets, each written after everything it names.", "(empty: the release version)", (o, v) => Set(() => o.ImageTags = v.Trim())),
+        new("RegistryMountFrom", "Repository of the same registry to mount existing blobs from (cross-repository mount).", "(empty: none)", (o, v) => Set(() => o.RegistryMountFrom = v.Trim())),
+        new("ArtifactRepository", "Also push the release's files as one OCI artifact (oras-style) to this repository of the registry, with the image tags.", "(empty: files go to storage only)", (o, v) => Set(() => o.ArtifactRepository = v.Trim())),
         new("DisableProactiveRenewal", "Only renew the SAS after a 403, never ahead of expiry.", "false", (o, v) => ParameterValues.Bool("DisableProactiveRenewal", v, b => o.DisableProactiveRenewal = b)),
     ];
 
@@ -101,7 +114,7 @@ public static class ReleaseParameters
 
         foreach (var (name, value) in environment)
         {
-            if (name.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase))
+            if (name.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase) && !SecretEnvironmentNames.Contains(name))
             {
                 var key = ParameterDefinition.Normalize(name[EnvironmentPrefix.Length..]);
                 if (byName.ContainsKey(key))
@@ -171,6 +184,27 @@ public static class ReleaseParameters
 
         // The scheme, query and user info are checked by the validator, for options set in code too.
         options.StorageUrl = uri;
+        return null;
+    }
+
+    private static string? ApplyRegistry(ReleaseOptions options, string value)
+    {
+        var trimmed = value.Trim();
+        if (trimmed.Length == 0)
+        {
+            options.Registry = null;
+            return null;
+        }
+
+        // "ghcr.io" or "127.0.0.1:5000" as docker writes them mean https.
+        var text = trimmed.Contains("://", StringComparison.Ordinal) ? trimmed : "https://" + trimmed;
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.IsFile || uri.IsUnc)
+        {
+            return $"--registry '{trimmed.Split('?', '#', '@')[^1]}' is not a registry address: write ghcr.io, myregistry.azurecr.io or https://host:port, or leave it empty to use a local docker-registry.";
+        }
+
+        // Scheme, path, query and user info are checked by the validator, for options set in code too.
+        options.Registry = uri;
         return null;
     }
 

@@ -4,6 +4,7 @@ namespace ReleaseTargets.Push;
 /// <param name="ForecastEstimate">The forecast estimate (before the safety factor) the SAS was sized to, next to
 /// <see cref="Duration"/>; <see langword="null"/> when none was made.</param>
 /// <param name="ForecastBasis">What the forecast was based on, e.g. "5 comparable pushes".</param>
+/// <param name="Images">The images pushed to a registry before the blobs (null when the release has none).</param>
 public sealed record PushReport(
     string Version,
     Uri ContainerUrl,
@@ -15,7 +16,8 @@ public sealed record PushReport(
     Uri? ManifestUrl,
     int ControlRetries = 0,
     TimeSpan? ForecastEstimate = null,
-    string? ForecastBasis = null)
+    string? ForecastBasis = null,
+    IReadOnlyList<ImageResult>? Images = null)
 {
     public long TotalBytes => Artifacts.Sum(a => a.Length);
 

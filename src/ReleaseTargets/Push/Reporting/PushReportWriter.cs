@@ -40,6 +40,25 @@ public static class PushReportWriter
         }
     }
 
+    /// <summary>One line per image (where it went, blobs reused, time, retries), then the images' totals.</summary>
+    public static IEnumerable<string> ToImageLines(IReadOnlyList<ImageResult> images)
+    {
+        foreach (var i in images)
+        {
+            var detail = i.Outcome switch
+            {
+                ArtifactOutcome.Skipped => "already there, tags written",
+                ArtifactOutcome.Failed => "FAILED: " + i.Error,
+                ArtifactOutcome.Interrupted or ArtifactOutcome.NotAttempted => i.Error ?? "not attempted",
+                _ => $"{i.BlobsTotal - i.BlobsReused}/{i.BlobsTotal} blobs sent",
+            };
+            yield return $"  {i.Name} ({Units.Bytes(i.Length)}) → {i.Reference}{(i.Tags.Count > 1 ? $" (+{i.Tags.Count - 1} tags)" : "")} @ {i.Digest} [{detail}; {Units.Duration(i.Duration)}; {i.Retries} retries]";
+        }
+
+        var ok = images.All(i => i.Outcome is ArtifactOutcome.Uploaded or ArtifactOutcome.Skipped);
+        yield return $"Images {(ok ? "pushed" : "FAILED")}: {images.Count} image{(images.Count == 1 ? "" : "s")}, {Units.Bytes(images.Sum(i => i.Length))} ({Units.Bytes(images.Sum(i => i.BytesSent))} sent), {images.Sum(i => i.Retries)} retries.";
+    }
+
     public static string ToMarkdown(PushReport report)
     {
         var md = new StringBuilder();
@@ -50,6 +69,17 @@ public static class PushReportWriter
         foreach (var a in report.Artifacts)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"| `{a.Name}` | {Units.Bytes(a.Length)} | {a.Outcome}{(a.Error is null ? "" : ": " + a.Error)} | {Units.Duration(a.Duration)} | {a.Retries} |");
+        }
+
+        if (report.Images is { Count: > 0 } images)
+        {
+            md.AppendLine();
+            md.AppendLine("| Image | Size | Outcome | Digest | Time | Retries |");
+            md.AppendLine("|---|---:|---|---|---:|---:|");
+            foreach (var i in images)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| `{i.Reference}` | {Units.Bytes(i.Length)} | {i.Outcome}{(i.Error is null ? "" : ": " + i.Error)} | `{i.Digest}` | {Units.Duration(i.Duration)} | {i.Retries} |");
+            }
         }
 
         md.AppendLine();

@@ -26,8 +26,12 @@ public static class PushResiliencePipeline
         PushRetryOptions options,
         TimeProvider timeProvider,
         IPushCredential credential,
-        Action<PushRetryEvent> onRetry)
+        Action<PushRetryEvent> onRetry,
+        PushFaultClassification? classification = null)
     {
+        // Storage by default; the registry push passes its own classifier into the same pipeline (one retry owner).
+        var classify = classification?.Classify ?? ((e, staging) => StorageFaultClassifier.Classify(e, staging));
+        var requestedDelay = classification?.RequestedDelay ?? StorageFaultClassifier.RequestedDelay;
         var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
         if (credential is not NoRenewal)
         {
@@ -40,7 +44,7 @@ public static class PushResiliencePipeline
                 ShouldHandle = args => ValueTask.FromResult(
                     options.MaxCredentialRenewals > 0 &&
                     args.Outcome.Exception is { } e &&
-                    StorageFaultClassifier.Classify(e, IsStaging(args.Context)) switch
+                    classify(e, IsStaging(args.Context)) switch
                     {
                         FaultKind.CredentialExpired => true,
                         // AuthorizationFailure is also a firewall or network-rule denial, which no SAS fixes: one fresh
@@ -69,11 +73,11 @@ public static class PushResiliencePipeline
                 ShouldHandle = args => ValueTask.FromResult(
                     options.MaxRetries > 0 &&
                     args.Outcome.Exception is { } e &&
-                    StorageFaultClassifier.Classify(e, IsStaging(args.Context)) is FaultKind.Transient or FaultKind.ContentCorrupted &&
-                    !ExceedsCap(e, options, timeProvider)),
+                    classify(e, IsStaging(args.Context)) is FaultKind.Transient or FaultKind.ContentCorrupted &&
+                    !(requestedDelay(e, timeProvider.GetUtcNow()) is { } requested && requested > options.RetryAfterCap)),
                 DelayGenerator = args =>
                 {
-                    var requested = args.Outcome.Exception is { } e ? StorageFaultClassifier.RequestedDelay(e, timeProvider.GetUtcNow()) : null;
+                    var requested = args.Outcome.Exception is { } e ? requestedDelay(e, timeProvider.GetUtcNow()) : null;
                     return ValueTask.FromResult(requested);
                 },
                 OnRetry = args =>

@@ -8,6 +8,15 @@ public sealed class FaultAction
         Kind = kind;
     }
 
+    private FaultAction(FaultAction other)
+        : this(other.Kind)
+    {
+        StatusCode = other.StatusCode;
+        ErrorCode = other.ErrorCode;
+        ErrorMessage = other.ErrorMessage;
+        Headers = other.Headers;
+    }
+
     public FaultActionKind Kind { get; }
 
     /// <summary>Status code of a <see cref="FaultActionKind.Status"/> answer.</summary>
@@ -21,6 +30,9 @@ public sealed class FaultAction
 
     /// <summary>Extra response headers of a <see cref="FaultActionKind.Status"/> answer (e.g. <c>Retry-After</c>).</summary>
     public IReadOnlyDictionary<string, string> Headers { get; private init; } = new Dictionary<string, string>();
+
+    /// <summary>Whether a <see cref="FaultActionKind.Status"/> answer is an OCI registry error (JSON <c>errors</c> body) rather than Azure's XML.</summary>
+    public bool IsRegistryError { get; private init; }
 
     /// <summary>Delay of a <see cref="FaultActionKind.Latency"/> action.</summary>
     public TimeSpan Delay { get; private init; }
@@ -49,6 +61,13 @@ public sealed class FaultAction
             Headers = headers is null ? new Dictionary<string, string>() : new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase),
         };
     }
+
+    /// <summary>Answers without forwarding, the way an OCI registry reports an error: <c>{"errors":[{"code":…}]}</c>.</summary>
+    /// <param name="status">HTTP status, e.g. 404.</param>
+    /// <param name="errorCode">OCI error code, e.g. <c>BLOB_UPLOAD_UNKNOWN</c>.</param>
+    /// <param name="headers">Extra headers (<c>Retry-After</c>, <c>WWW-Authenticate</c>).</param>
+    public static FaultAction RegistryStatus(int status, string errorCode, IReadOnlyDictionary<string, string>? headers = null) =>
+        new(Status(status, errorCode, headers)) { IsRegistryError = true };
 
     public static FaultAction Latency(TimeSpan delay)
     {

@@ -33,6 +33,9 @@ public sealed record FaultMatch
     /// <summary>Substring of the blob name (the path after account and container), ordinal; null for any.</summary>
     public string? BlobNameContains { get; init; }
 
+    /// <summary>Substring of the raw request path, ordinal; null for any (registry requests: <c>/blobs/uploads/</c>, <c>/manifests/v1</c>).</summary>
+    public string? PathContains { get; init; }
+
     /// <summary>Exact <c>blockid</c> (base64 text, URL-decoded); null for any.</summary>
     public string? BlockId { get; init; }
 
@@ -42,7 +45,8 @@ public sealed record FaultMatch
         return (Method is null || string.Equals(Method, request.Method, StringComparison.OrdinalIgnoreCase))
             && IsCompMatch(Comp, request.Comp)
             && (BlobNameContains is null || (request.BlobName?.Contains(BlobNameContains, StringComparison.Ordinal) ?? false))
-            && (BlockId is null || string.Equals(BlockId, request.BlockId, StringComparison.Ordinal));
+            && (BlockId is null || string.Equals(BlockId, request.BlockId, StringComparison.Ordinal))
+            && (PathContains is null || request.Path.Contains(PathContains, StringComparison.Ordinal));
     }
 
     internal static bool IsCompMatch(string? expected, string? actual) =>

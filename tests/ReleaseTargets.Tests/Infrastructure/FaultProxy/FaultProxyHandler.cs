@@ -68,7 +68,15 @@ internal sealed class FaultProxyHandler(
             case FaultActionKind.Status:
                 // Read what the client sends, as a server that rejects after receiving would.
                 await received.DrainAsync(cancellationToken);
-                await AzureErrorResponse.WriteAsync(context, action, time.GetUtcNow(), cancellationToken);
+                if (action.IsRegistryError)
+                {
+                    await RegistryErrorResponse.WriteAsync(context, action, cancellationToken);
+                }
+                else
+                {
+                    await AzureErrorResponse.WriteAsync(context, action, time.GetUtcNow(), cancellationToken);
+                }
+
                 break;
             case FaultActionKind.Latency:
                 await Task.Delay(action.Delay, time, cancellationToken);

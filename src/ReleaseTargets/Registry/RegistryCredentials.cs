@@ -1,0 +1,32 @@
+using Azure.Core;
+
+namespace ReleaseTargets.Registry;
+
+/// <summary>
+/// What the registry push authenticates with: a user name and password (basic auth, or the credentials a bearer token
+/// endpoint is asked with), or, for Azure Container Registry, an Entra token credential exchanged for ACR tokens.
+/// Never printed: <see cref="ToString"/> names only the kind.
+/// </summary>
+public sealed class RegistryCredentials
+{
+    public RegistryCredentials(string? username = null, string? password = null, TokenCredential? entraCredential = null)
+    {
+        Username = string.IsNullOrEmpty(username) ? null : username;
+        Password = string.IsNullOrEmpty(password) ? null : password;
+        EntraCredential = entraCredential;
+        Diagnostics.Redactor.Register(Password);
+    }
+
+    public static RegistryCredentials Anonymous { get; } = new();
+
+    public string? Username { get; }
+
+    public string? Password { get; }
+
+    /// <summary>For Azure Container Registry: the same Entra credential sources the blob push uses.</summary>
+    public TokenCredential? EntraCredential { get; }
+
+    public bool HasPassword => Username is not null && Password is not null;
+
+    public override string ToString() => EntraCredential is not null ? "Entra ID (ACR token exchange)" : HasPassword ? $"user '{Username}'" : "anonymous";
+}

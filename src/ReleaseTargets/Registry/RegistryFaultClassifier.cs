@@ -1,0 +1,66 @@
+using System.Net.Sockets;
+using Polly.Timeout;
+using ReleaseTargets.Push;
+
+namespace ReleaseTargets.Registry;
+
+/// <summary>
+/// The one place that decides what a registry failure means, by status and OCI error code (never message text), in the
+/// same terms as <see cref="StorageFaultClassifier"/> so the same pipeline owns the retries:
+/// 408/429/5xx/resets are transient; a 404 during a blob upload is transient (the uploader restarts that blob's session
+/// on <c>BLOB_UPLOAD_UNKNOWN</c>/<c>BLOB_UPLOAD_INVALID</c>); a 401 re-authenticates and retries that request; a 403 (or
+/// a 401 <c>insufficient_scope</c>) re-authenticates once, and the same answer with a fresh token fails.
+/// </summary>
+public static class RegistryFaultClassifier
+{
+    /// <summary>For <see cref="PushResiliencePipeline.Create"/>.</summary>
+    public static PushFaultClassification Classification { get; } = new(Classify, RequestedDelay);
+
+    public static FaultKind Classify(Exception exception, bool isUpload = false) => exception switch
+    {
+        RegistryRequestException failed => ClassifyResponse(failed.Status, failed.ErrorCode, failed.IsInsufficientScope, isUpload),
+        TimeoutRejectedException or IOException or SocketException or HttpRequestException => FaultKind.Transient,
+        OperationCanceledException when exception.InnerException is TimeoutException or IOException => FaultKind.Transient,
+        _ => exception.InnerException is { } inner ? Classify(inner, isUpload) : FaultKind.Fatal,
+    };
+
+    public static FaultKind ClassifyResponse(int status, string? errorCode, bool insufficientScope = false, bool isUpload = false) => (status, errorCode) switch
+    {
+        (401, _) when insufficientScope => FaultKind.CredentialRejected,
+        (401, _) => FaultKind.CredentialExpired,
+        (403, _) => FaultKind.CredentialRejected,
+        (404, "BLOB_UPLOAD_UNKNOWN" or "BLOB_UPLOAD_INVALID") => FaultKind.Transient,
+        (404, _) when isUpload => FaultKind.Transient,
+        (404, _) => FaultKind.NotFound,
+        (400, "DIGEST_INVALID") when isUpload => FaultKind.ContentCorrupted,
+        (408 or 429 or 500 or 502 or 503 or 504, _) => FaultKind.Transient,
+        _ => FaultKind.Fatal,
+    };
+
+    /// <summary>Whether the uploader must open a new session for the blob before the next attempt.</summary>
+    public static bool RestartsSession(Exception exception) =>
+        exception is RegistryRequestException { ErrorCode: "BLOB_UPLOAD_UNKNOWN" or "BLOB_UPLOAD_INVALID" or "DIGEST_INVALID" };
+
+    /// <summary>The wait the registry asked for in <c>Retry-After</c> (seconds or a date).</summary>
+    public static TimeSpan? RequestedDelay(Exception exception, DateTimeOffset now) => exception switch
+    {
+        RegistryRequestException { RetryAfter.Delta: { } delta } => delta,
+        RegistryRequestException { RetryAfter.Date: { } at } => at > now ? at - now : TimeSpan.Zero,
+        _ => null,
+    };
+
+    /// <summary>Whether the rest of the push should stop too: anything but a transient fault of an endpoint that still answers.</summary>
+    public static bool StopsThePush(Exception exception) =>
+        StorageFaultClassifier.IsUnreachable(exception) || Classify(exception, isUpload: true) is not (FaultKind.Transient or FaultKind.ContentCorrupted);
+
+    /// <summary>Short description for logs and reports: "503", "404 BLOB_UPLOAD_UNKNOWN", "IOException".</summary>
+    public static string Describe(Exception exception) => exception switch
+    {
+        RegistryRequestException failed => failed.Describe(),
+        _ when StorageFaultClassifier.IsUnreachable(exception) => "no answer from the registry (connection refused)",
+        TimeoutRejectedException => "per-try timeout",
+        ReleaseTargetsException => "refused",
+        HttpRequestException { InnerException: { } inner } => inner.GetType().Name,
+        _ => exception.GetType().Name,
+    };
+}
