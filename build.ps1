@@ -13,6 +13,7 @@ $stamp = Join-Path $module '.stamp'
 # Cake's script cache skips the Roslyn compile of build.cake; cleared when the module is republished (see build.sh).
 $env:CAKE_SETTINGS_ENABLESCRIPTCACHE = 'true'; $env:CAKE_PATHS_CACHE = Join-Path $temp 'cake-script-cache'
 if (-not $env:DOTNET_TieredPGO) { $env:DOTNET_TieredPGO = '0' }   # short process: see build.sh
+if (-not $env:DOTNET_TC_CallCountThreshold) { $env:DOTNET_TC_CallCountThreshold = '1000' }
 $stale = -not (Test-Path $stamp) -or (Get-ChildItem src, Directory.Build.props, Directory.Packages.props -Recurse -File |
     Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' -and $_.LastWriteTime -gt (Get-Item $stamp).LastWriteTime })
 if ($stale) {

@@ -7,7 +7,7 @@ namespace ReleaseTargets.Benchmark;
 /// <summary>
 /// ReleaseTargets as a user's build runs it, in a fresh process from start to exit: bench/ReleaseTargets.PushOnce does
 /// RefreshCredentials (hash, token, key, SAS) + Push (claim, upload, verify, manifest) against the running Azurite at the
-/// defaults (8 MiB × 16), with the runtime settings build.sh exports (DOTNET_TieredPGO=0). <see cref="Variant"/> names how
+/// defaults (8 MiB × 16), with the runtime settings build.sh exports (DOTNET_TieredPGO=0, DOTNET_TC_CallCountThreshold=1000). <see cref="Variant"/> names how
 /// that program was compiled (JIT, or ReadyToRun as build.sh publishes the module).
 /// </summary>
 internal sealed partial class FreshProcessContender(string executable, string variant, BenchmarkHost host)
@@ -26,6 +26,7 @@ internal sealed partial class FreshProcessContender(string executable, string va
         };
         // The runtime settings build.sh gives every run.
         start.Environment["DOTNET_TieredPGO"] = "0";
+        start.Environment["DOTNET_TC_CallCountThreshold"] = "1000";
         var run = await MeteredProcess.RunAsync(start, cancellationToken);
         var timing = TimingLine().Match(run.Output);
         if (run.ExitCode != 0 || !timing.Success)
