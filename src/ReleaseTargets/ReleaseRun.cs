@@ -5,13 +5,14 @@ using ReleaseTargets.Credentials;
 using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Emulator;
 using ReleaseTargets.Push;
+using ReleaseTargets.Seal;
 using ReleaseTargets.Stages;
 
 namespace ReleaseTargets;
 
 /// <summary>
 /// One release run, engine-agnostic: the build engine calls <see cref="BeginBuild"/>, <see cref="RefreshCredentialsAsync"/>,
-/// <see cref="PushAsync"/> and finally <see cref="CompleteAsync"/>. Holds what the stages share (artifacts, storage
+/// <see cref="PushAsync"/> (or, on the final job of a sharded release, <see cref="SealAsync"/>) and finally <see cref="CompleteAsync"/>. Holds what the stages share (artifacts, storage
 /// target, the SAS) and records every stage's timing for the next run's forecast.
 /// </summary>
 public sealed class ReleaseRun : IAsyncDisposable
@@ -110,6 +111,52 @@ public sealed class ReleaseRun : IAsyncDisposable
             _artifacts = await discovered.HashAsync(BlockSize, cancellationToken);
         }
 
+        var window = await MintAsync(() => PushForecaster.Forecast(_history.For(ReleaseStages.PushOf(_options.Shard)), _artifacts.TotalBytes, _options.Forecast), cancellationToken);
+        stage.Complete();
+        return window;
+    }
+
+    /// <summary>
+    /// Seals a sharded release (the final job, after every <c>Push --shard</c>): mints its own SAS sized to the wait
+    /// (<c>--seal-timeout</c>) plus verification, waits for every expected shard record, verifies every recorded artifact
+    /// against the service and writes the release manifest. Needs neither Build nor artifacts.
+    /// </summary>
+    public async Task<SealReport> SealAsync(CancellationToken cancellationToken = default)
+    {
+        var shards = _options.ExpectedShards();
+        if (shards.Count == 0)
+        {
+            throw new ReleaseConfigurationException(["Seal needs the shards to wait for: pass --shards=a,b,c (the --shard names of the pushes) or --shard-count=N (shards named 1 to N)."]);
+        }
+
+        _build?.Complete();
+        _build = null;
+        using var stage = _clock.Begin(ReleaseStages.Seal);
+        StateDirectoryCheck.EnsureWritable(_options.StateDirectory, "--state-directory");
+        if (_sas is null)
+        {
+            var estimate = _options.SealTimeout + SealConstants.VerificationAllowance;
+            var factor = _options.Forecast.SafetyFactor;
+            await MintAsync(() => new PushForecast(TimeSpan.FromSeconds(Math.Ceiling(estimate.TotalSeconds * factor)), estimate, factor, 0, $"seal: up to {Units.Duration(_options.SealTimeout)} waiting for shards + {Units.Duration(SealConstants.VerificationAllowance)} to verify", null), cancellationToken);
+        }
+
+        var container = new BlobContainerClient(_target!.ContainerUri(_options.Container), _sas!.Credential, _target.CreateClientOptions(_options.PerTryTimeout));
+        var runner = new StorageRequestRunner(PushRetryOptions.From(Options), _timeProvider, _sas, _options.Container, _log);
+        var sealer = new ReleaseSealer(container, runner, new ShardWaiter(_timeProvider, _log, _options.SealTimeout), _timeProvider, _log);
+        var stageSeconds = _clock.CurrentRun.ToDictionary(r => r.Stage, r => Math.Round(r.Duration.TotalSeconds, 3));
+        var report = await sealer.SealAsync(_options.ReleaseVersion, shards, stageSeconds, cancellationToken);
+        foreach (var line in PushReportWriter.ToLines(report))
+        {
+            _log.Information(line);
+        }
+
+        stage.Complete();
+        return report;
+    }
+
+    /// <summary>Connects, creates the container when asked, merges the shared history, then mints a SAS sized to <paramref name="forecast"/> (read after the merge).</summary>
+    private async Task<SasWindow> MintAsync(Func<PushForecast> forecast, CancellationToken cancellationToken)
+    {
         _target ??= await ConnectAsync(cancellationToken);
 
         var options = _target.CreateClientOptions(_options.PerTryTimeout);
@@ -130,14 +177,13 @@ public sealed class ReleaseRun : IAsyncDisposable
             }
         }
 
-        _forecast = PushForecaster.Forecast(_history.For(ReleaseStages.Push), _artifacts.TotalBytes, _options.Forecast);
+        _forecast = forecast();
         _issuer = new UserDelegationSasIssuer(tokenClient, _options.Container);
         var issued = await WithTokenAsync(() => control.RunAsync("Minting the user-delegation SAS", ct => IssueAsync(remainingWork: null, ct), cancellationToken));
 
         _sas?.Dispose();
         _sas = new RenewableSasCredential(issued, IssueAsync, RemainingWork, _policy, !_options.DisableProactiveRenewal, _timeProvider, _log);
         _log.Information(issued.Window.Describe());
-        stage.Complete();
         return issued.Window;
     }
 
@@ -150,9 +196,9 @@ public sealed class ReleaseRun : IAsyncDisposable
             await RefreshCredentialsAsync(cancellationToken);
         }
 
-        using var stage = _clock.Begin(ReleaseStages.Push, _forecast?.Estimate);
+        using var stage = _clock.Begin(ReleaseStages.PushOf(_options.Shard), _forecast?.Estimate);
         var container = new BlobContainerClient(_target!.ContainerUri(_options.Container), _sas!.Credential, _target.CreateClientOptions(_options.PerTryTimeout));
-        var pusher = new ReleasePusher(container, _sas, PushRetryOptions.From(Options), _options.Concurrency, _options.ProgressInterval, _timeProvider, _log);
+        var pusher = new ReleasePusher(container, _sas, PushRetryOptions.From(Options), _options.Concurrency, _options.ProgressInterval, _timeProvider, _log, _options.Shard);
         var stageSeconds = _clock.CurrentRun.ToDictionary(r => r.Stage, r => Math.Round(r.Duration.TotalSeconds, 3));
         PushReport report;
         try

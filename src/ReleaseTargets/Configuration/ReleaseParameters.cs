@@ -48,6 +48,13 @@ public static class ReleaseParameters
             (o, v) => ParameterValues.Duration("ProgressInterval", v, ReleaseOptionsValidator.ProgressInterval, t => o.ProgressInterval = t)),
         new("SasLifetime", "Fixed lifetime of the first SAS, without skew margin (incident replays and tests); renewals are still sized by the policy.", "(empty: sized from history)",
             (o, v) => v.Length == 0 ? Set(() => o.SasLifetime = null) : ParameterValues.Duration("SasLifetime", v, ReleaseOptionsValidator.SasLifetime, t => o.SasLifetime = t)),
+        new("Shard", "This agent's shard of a sharded release: Push records the shard instead of writing the manifest; Seal writes it.", "(empty: not sharded)",
+            (o, v) => Set(() => o.Shard = v.Trim().Length == 0 ? null : v.Trim())),
+        new("Shards", "For Seal: the comma-separated shard names to wait for.", "(empty)", (o, v) => Set(() => o.Shards = v.Trim().Length == 0 ? null : v.Trim())),
+        new("ShardCount", "For Seal: the shards are named 1 to N.", "0",
+            (o, v) => ParameterValues.Int("ShardCount", v, ReleaseOptionsValidator.ShardCount, i => o.ShardCount = i)),
+        new("SealTimeout", "How long Seal waits for every shard record before failing naming the missing ones.", "30m",
+            (o, v) => ParameterValues.Duration("SealTimeout", v, ReleaseOptionsValidator.SealTimeout, t => o.SealTimeout = t)),
         new("DisableProactiveRenewal", "Only renew the SAS after a 403, never ahead of expiry.", "false", (o, v) => ParameterValues.Bool("DisableProactiveRenewal", v, b => o.DisableProactiveRenewal = b)),
     ];
 
