@@ -135,9 +135,7 @@ public sealed class ReleaseRun : IAsyncDisposable
         StateDirectoryCheck.EnsureWritable(_options.StateDirectory, "--state-directory");
         if (_sas is null)
         {
-            var estimate = _options.SealTimeout + SealConstants.VerificationAllowance;
-            var factor = _options.Forecast.SafetyFactor;
-            await MintAsync(() => new PushForecast(TimeSpan.FromSeconds(Math.Ceiling(estimate.TotalSeconds * factor)), estimate, factor, 0, $"seal: up to {Units.Duration(_options.SealTimeout)} waiting for shards + {Units.Duration(SealConstants.VerificationAllowance)} to verify", null), cancellationToken);
+            await MintAsync(() => SealForecast.For(_options.SealTimeout, _options.Forecast.SafetyFactor), cancellationToken);
         }
 
         var container = new BlobContainerClient(_target!.ContainerUri(_options.Container), _sas!.Credential, _target.CreateClientOptions(_options.PerTryTimeout));

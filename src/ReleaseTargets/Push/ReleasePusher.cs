@@ -38,6 +38,7 @@ public sealed class ReleasePusher(
         string? stoppedBy = null;
         ETag? ownClaim = null;
         var claim = ReleaseClaim.For(artifacts, version, timeProvider.GetUtcNow(), $"{Environment.MachineName} (pid {Environment.ProcessId})");
+        var claimant = new ReleaseClaimant(container, runner, version, shard, timeProvider, log);
 
         PushReport Report(bool succeeded) => new(
             version,
@@ -58,7 +59,7 @@ public sealed class ReleasePusher(
         async Task<PushFailedException> UnpublishedAsync(Func<PushReport, IEnumerable<string>> lines)
         {
             var report = Report(succeeded: false);
-            await ReleaseClaimIfNothingCommittedAsync(ownClaim, claim, report, version, runner);
+            await claimant.ReleaseIfNothingCommittedAsync(ownClaim, claim, report);
             WriteLines(report);
             return new PushFailedException(report, lines(report).ToList());
         }
@@ -90,7 +91,7 @@ public sealed class ReleasePusher(
                     await sharded.EnsureNotPushedWholeAsync(control, cancellationToken);
                 }
 
-                ownClaim = await ClaimAsync(claim, version, runner, control, cancellationToken);
+                ownClaim = await claimant.ClaimAsync(claim, control, cancellationToken);
                 var committed = await ListCommittedAsync(artifacts.Prefix, runner, control, cancellationToken);
                 if (sharded is null && committed.Keys.FirstOrDefault(k => ShardRecord.ShardOf(version, k) is not null) is { } record)
                 {
@@ -134,7 +135,7 @@ public sealed class ReleasePusher(
             throw await UnpublishedAsync(report =>
             {
                 var failures = report.Artifacts.Where(r => r.Outcome == ArtifactOutcome.Failed).Select(r => r.Error!).ToList();
-                return failures.Prepend($"Push of {Subject(version)} failed for {failures.Count} artifact(s) after sending {Units.Bytes(report.BytesSent)}; {NotVisible}");
+                return failures.Prepend($"Push of {claimant.Subject} failed for {failures.Count} artifact(s) after sending {Units.Bytes(report.BytesSent)}; {NotVisible}");
             });
         }
 
@@ -198,74 +199,6 @@ public sealed class ReleasePusher(
         return stoppedBy;
     }
 
-    /// <summary>
-    /// A push that claimed the version and then failed before committing any blob gives the claim back, so that a re-run
-    /// with corrected artifacts (a file changed after hashing, a missing permission fixed) is not refused as "another push".
-    /// Once a blob is committed the claim stays: only this content can complete the release. Best effort, conditional on
-    /// the claim being the one this push wrote.
-    /// </summary>
-    private async Task ReleaseClaimIfNothingCommittedAsync(ETag? ownClaim, ReleaseClaim claim, PushReport report, string version, StorageRequestRunner runner)
-    {
-        if (ownClaim is not { } etag || report.Artifacts.Any(a => a.Outcome is ArtifactOutcome.Uploaded or ArtifactOutcome.Resumed or ArtifactOutcome.Skipped))
-        {
-            return;
-        }
-
-        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(10), timeProvider);
-        try
-        {
-            // An overwrite of our own claim (If-Match), not a delete: the SAS stays least-privilege (no delete permission).
-            var client = container.GetBlobClient(ReleaseClaim.BlobNameFor(version, shard));
-            var released = BinaryData.FromString(claim.AsReleased(timeProvider.GetUtcNow()).ToJson());
-            await runner.RunAsync($"Releasing the claim on '{version}'", ct => client.UploadAsync(released, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = etag } }, ct), bounded.Token);
-            log.Verbose($"Nothing of release '{version}' was committed: its claim was given back, so a re-run may push other content.");
-        }
-        catch (Exception exception) when (exception is ReleaseTargetsException or OperationCanceledException)
-        {
-            log.Verbose($"The claim on release '{version}' stays ({exception.Message}); it names this push's content.");
-        }
-    }
-
-    /// <returns>The ETag of the claim this push wrote; null when it joined an existing claim for the same content.</returns>
-    private async Task<ETag?> ClaimAsync(ReleaseClaim claim, string version, StorageRequestRunner runner, StrongBox<int> control, CancellationToken cancellationToken)
-    {
-        var client = container.GetBlobClient(ReleaseClaim.BlobNameFor(version, shard));
-        var step = $"Claiming {Subject(version)}";
-        var conditions = CreateOnly;
-        // Each turn either writes the claim or reads one that another push wrote in between: a few turns settle any race.
-        for (var turn = 0; ; turn++)
-        {
-            try
-            {
-                var written = await runner.RunAsync(step, ct => client.UploadAsync(BinaryData.FromString(claim.ToJson()), new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct), cancellationToken, control);
-                return written.Value.ETag;
-            }
-            catch (StorageRequestException exception) when (exception.Kind == FaultKind.AlreadyExists && turn < 4)
-            {
-            }
-
-            var stored = await runner.RunAsync(step, async ct => (await client.DownloadContentAsync(ct)).Value, cancellationToken, control);
-            var existing = ReleaseClaim.FromJson(stored.Content.ToString());
-            if (existing is { Released: true })
-            {
-                // Given back by a push that committed nothing: take it over, unless another push does first.
-                conditions = new BlobRequestConditions { IfMatch = stored.Details.ETag };
-                continue;
-            }
-
-            if (existing?.ContentDigest == claim.ContentDigest)
-            {
-                log.Information($"{Subject(version, sentenceStart: true)} was claimed by {existing.ClaimedBy} at {existing.ClaimedAt:u} for this same content: completing it.");
-                return null;
-            }
-
-            throw new ReleaseTargetsException(
-                $"{Subject(version, sentenceStart: true)} is claimed by another push with different artifacts ({(existing is null ? "unreadable claim" : $"claimed by {existing.ClaimedBy} at {existing.ClaimedAt:u}; {existing.FirstDifference(claim)}")}). " +
-                "A version is published with exactly one content, and nothing was sent. If that push is still running, let it finish; to finish it yourself, re-run Push --exclusive with " +
-                $"its artifacts; otherwise publish under a new --release-version, or delete the unfinished release ('{version}/' and '{ReleaseClaim.BlobNameFor(version, shard)}') once no push of it is running.");
-        }
-    }
-
     private static async Task<ReleaseManifest?> ReadManifestAsync(BlobClient manifestClient, StorageRequestRunner runner, StrongBox<int> control, CancellationToken cancellationToken)
     {
         try
@@ -319,10 +252,6 @@ public sealed class ReleasePusher(
 
             return found;
         }, cancellationToken, control);
-
-    /// <summary>What a push publishes, for messages: "release '1.2.3'" or "shard 'linux' of release '1.2.3'".</summary>
-    private string Subject(string version, bool sentenceStart = false) =>
-        shard is null ? $"{(sentenceStart ? 'R' : 'r')}elease '{version}'" : $"{(sentenceStart ? 'S' : 's')}hard '{shard}' of release '{version}'";
 
     private ArtifactResult Result(Artifact a, ArtifactOutcome outcome) =>
         new(a.RelativePath, a.BlobName, container.GetBlobClient(a.BlobName).Uri, a.Length, Convert.ToBase64String(a.Md5), outcome, TimeSpan.Zero, 0, 0, 0, 0);
