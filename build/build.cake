@@ -13,7 +13,7 @@ var release = UseReleaseTargets(settings =>
     settings.ArtifactsDirectory = "artifacts";
     settings.BuildArguments.Add("configuration");
     // Passed through to the Benchmark task's program, not ReleaseTargets parameters.
-    foreach (var name in new[] { "smoke", "repetitions", "output", "azurite-install-directory" })
+    foreach (var name in new[] { "smoke", "repetitions", "output", "azurite-install-directory", "scenario" })
     {
         settings.BuildArguments.Add(name);
     }
@@ -75,7 +75,7 @@ Task("Benchmark")
         arguments.Append("--smoke");
     }
 
-    foreach (var name in new[] { "repetitions", "output", "azurite-install-directory" })
+    foreach (var name in new[] { "repetitions", "output", "azurite-install-directory", "scenario" })
     {
         if (HasArgument(name))
         {

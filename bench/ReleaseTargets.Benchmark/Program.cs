@@ -12,15 +12,22 @@ if (args.Length > 0 && args[0] == PushChild.Verb)
     return await PushChild.RunAsync(args);
 }
 
+// Issue 13's scenario alone (its own Azurite): --scenario=shards, with --smoke / --repetitions=N as for the rest.
+var shardsOnly = args.Contains($"--scenario={ShardScenario.Name}");
 BenchmarkSettings settings;
 try
 {
-    settings = BenchmarkSettings.Parse(args, RepositoryRoot.Find());
+    settings = BenchmarkSettings.Parse(args.Where(a => a != $"--scenario={ShardScenario.Name}").ToList(), RepositoryRoot.Find());
 }
 catch (ArgumentException exception)
 {
     await Console.Error.WriteLineAsync(exception.Message);
     return 2;
+}
+
+if (shardsOnly)
+{
+    return await ShardScenario.RunStandaloneAsync(settings, Console.Out);
 }
 
 var results = await BenchmarkRunner.RunAsync(settings, Console.Out);

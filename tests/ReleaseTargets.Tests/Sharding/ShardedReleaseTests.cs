@@ -179,6 +179,30 @@ public sealed class ShardedReleaseTests(AzuriteFixture azurite)
         Assert.False(await release.ManifestExistsAsync());
     }
 
+    [Fact]
+    public async Task PushShard_OfAVersionClaimedByAWholePush_IsRefused()
+    {
+        using var release = new ShardedRelease(azurite);
+        release.WriteShard("whole", seed: 1, ("a-first.txt", 10), ("z.bin", 300));
+        release.WriteShard("a", seed: 2, ("a.bin", 700));
+        // A whole push (one file at a time, in name order) that commits a-first.txt and then fails on z.bin, another
+        // writer's blob: its claim stays, and there is no manifest.
+        await release.Direct.CreateIfNotExistsAsync();
+        await release.Direct.GetBlobClient($"{release.Version}/z.bin").UploadAsync(BinaryData.FromString("another writer"));
+        using (var whole = await release.StartWholePushAsync("whole"))
+        {
+            Assert.True(await whole.WaitAsync() == 1, whole.Output);
+            Assert.Contains("a-first.txt (10 B)", whole.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("claim was given back", whole.Output, StringComparison.Ordinal);
+        }
+
+        var (code, output) = await release.PushAsync("a");
+
+        Assert.True(code == 1, output);
+        Assert.Contains($"Release '{release.Version}' is being pushed whole, without --shard", output, StringComparison.Ordinal);
+        Assert.False(await release.Direct.GetBlobClient($"{release.Version}/a.bin").ExistsAsync());
+    }
+
     /// <summary>The uncommitted blocks, read until the list stops changing (the proxy may still complete a block after the kill).</summary>
     private static async Task<List<string>> StableUncommittedAsync(ShardedRelease release, string name)
     {
