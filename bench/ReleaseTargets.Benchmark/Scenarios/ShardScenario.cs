@@ -94,7 +94,7 @@ internal sealed class ShardScenario(BenchmarkSettings settings, BenchmarkHost ho
             for (var r = 0; r < repetitions; r++)
             {
                 var version = NextVersion("seal");
-                await Task.WhenAll(folders.Select((f, i) => PushAsync(f, version, i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+                await Task.WhenAll(folders.Select((f, i) => PushAsync(f, version, (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))));
                 var seconds = await SealAsync(version, shards);
                 samples.Add(seconds);
                 output.WriteLine($"  {shards} shards, rep {r + 1}: seal {seconds:0.000} s");
@@ -117,7 +117,7 @@ internal sealed class ShardScenario(BenchmarkSettings settings, BenchmarkHost ho
         var version = NextVersion("sharded");
         var time = TimeProvider.System;
         var started = time.GetTimestamp();
-        var sent = await Task.WhenAll(payloads.Select((p, i) => PushAsync(p.Directory, version, i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        var sent = await Task.WhenAll(payloads.Select((p, i) => PushAsync(p.Directory, version, (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))));
         var seal = await SealAsync(version, payloads.Count);
         return (time.GetElapsedTime(started).TotalSeconds, sent.Sum(), seal);
     }
