@@ -1,4 +1,4 @@
-// ReleaseTargets recipe: adds RefreshCredentials and Push to a Cake build that has a Build task.
+// ReleaseTargets recipe: adds RefreshCredentials, Push and Seal to a Cake build that has a Build task.
 //
 //   #r "<module>/ReleaseTargets.Cake.dll"
 //   #load "<module>/ReleaseTargets.cake"
@@ -6,7 +6,7 @@
 //   var release = UseReleaseTargets(s => s.ReleaseVersion = "1.2.3");
 //   RunReleaseTarget("Push");
 
-// Resolves and validates every parameter now, before any task runs, and registers the two stages.
+// Resolves and validates every parameter now, before any task runs, and registers the stages.
 ReleaseTargets.ReleaseRun UseReleaseTargets(Action<ReleaseTargets.Cake.ReleaseTargetsSettings> configure = null)
 {
     var settings = new ReleaseTargets.Cake.ReleaseTargetsSettings();
@@ -17,7 +17,7 @@ ReleaseTargets.ReleaseRun UseReleaseTargets(Action<ReleaseTargets.Cake.ReleaseTa
     Setup(context =>
     {
         // Node.js for the emulator, or the credential source's settings: fail before Build, not after it.
-        if (context.TasksToExecute.Any(t => t.Name == "RefreshCredentials" || t.Name == "Push"))
+        if (context.TasksToExecute.Any(t => t.Name == "RefreshCredentials" || t.Name == "Push" || t.Name == "Seal"))
         {
             // Ctrl-C / SIGTERM cancel the release in order (requests cancelled, staged blocks kept, emulator stopped).
             cancellation.Listen();
@@ -53,6 +53,11 @@ ReleaseTargets.ReleaseRun UseReleaseTargets(Action<ReleaseTargets.Cake.ReleaseTa
         .Description("Uploads every artifact (retried, resumable, verified), then the release manifest.")
         .IsDependentOn("RefreshCredentials")
         .Does(async () => await cancellation.RunAsync("Push", ct => run.PushAsync(ct)));
+
+    // The final job of a sharded release (after every Push --shard=<name>): no Build, its own credentials.
+    Task("Seal")
+        .Description("Waits for every shard (--shards or --shard-count), verifies them and writes the release manifest.")
+        .Does(async () => await cancellation.RunAsync("Seal", ct => run.SealAsync(ct)));
 
     return run;
 }

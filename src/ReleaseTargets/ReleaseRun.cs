@@ -6,13 +6,14 @@ using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Emulator;
 using ReleaseTargets.Push;
 using ReleaseTargets.Registry;
+using ReleaseTargets.Seal;
 using ReleaseTargets.Stages;
 
 namespace ReleaseTargets;
 
 /// <summary>
 /// One release run, engine-agnostic: the build engine calls <see cref="BeginBuild"/>, <see cref="RefreshCredentialsAsync"/>,
-/// <see cref="PushAsync"/> and finally <see cref="CompleteAsync"/>. Holds what the stages share (artifacts, storage
+/// <see cref="PushAsync"/> (or, on the final job of a sharded release, <see cref="SealAsync"/>) and finally <see cref="CompleteAsync"/>. Holds what the stages share (artifacts, storage
 /// target, the SAS) and records every stage's timing for the next run's forecast.
 /// </summary>
 public sealed class ReleaseRun : IAsyncDisposable
@@ -129,10 +130,11 @@ public sealed class ReleaseRun : IAsyncDisposable
             }
         }
 
-        IssuedSas issued;
+        SasWindow window;
         try
         {
-            issued = await MintAsync(artifacts.TotalBytes + (_images?.TotalBytes ?? 0), cancellationToken);
+            var totalBytes = artifacts.TotalBytes + (_images?.TotalBytes ?? 0);
+            window = await MintAsync(() => PushForecaster.Forecast(_history.For(ReleaseStages.PushOf(_options.Shard)), totalBytes, _options.Forecast), cancellationToken);
         }
         catch when (hashing is not null)
         {
@@ -147,15 +149,81 @@ public sealed class ReleaseRun : IAsyncDisposable
             _artifacts = await hashing;
         }
 
-        _sas?.Dispose();
-        _sas = new RenewableSasCredential(issued, IssueAsync, RemainingWork, _policy, !_options.DisableProactiveRenewal, _timeProvider, _log);
-        _log.Information(issued.Window.Describe());
         if (_images is not null)
         {
             await _images.RefreshCredentialsAsync(_environment, () => _tokenCredential ??= TokenCredentialFactory.Create(_options.Credential, environment: name => _environment.GetValueOrDefault(name)), cancellationToken);
         }
 
         stage.Complete();
+        return window;
+    }
+
+    /// <summary>
+    /// Seals a sharded release (the final job, after every <c>Push --shard</c>): mints its own SAS sized to the wait
+    /// (<c>--seal-timeout</c>) plus verification, waits for every expected shard record, verifies every recorded artifact
+    /// against the service and writes the release manifest. Needs neither Build nor artifacts.
+    /// </summary>
+    public async Task<SealReport> SealAsync(CancellationToken cancellationToken = default)
+    {
+        var shards = _options.ExpectedShards();
+        if (shards.Count == 0)
+        {
+            throw new ReleaseConfigurationException(["Seal needs the shards to wait for: pass --shards=a,b,c (the --shard names of the pushes) or --shard-count=N (shards named 1 to N)."]);
+        }
+
+        _build?.Complete();
+        _build = null;
+        using var stage = _clock.Begin(ReleaseStages.Seal);
+        StateDirectoryCheck.EnsureWritable(_options.StateDirectory, "--state-directory");
+        if (_sas is null)
+        {
+            await MintAsync(() => SealForecast.For(_options.SealTimeout, _options.Forecast.SafetyFactor), cancellationToken);
+        }
+
+        var container = new BlobContainerClient(_target!.ContainerUri(_options.Container), _sas!.Credential, _target.CreateClientOptions(_options.PerTryTimeout));
+        var runner = new StorageRequestRunner(PushRetryOptions.From(Options), _timeProvider, _sas, _options.Container, _log);
+        var sealer = new ReleaseSealer(container, runner, new ShardWaiter(_timeProvider, _log, _options.SealTimeout), _timeProvider, _log);
+        var stageSeconds = _clock.CurrentRun.ToDictionary(r => r.Stage, r => Math.Round(r.Duration.TotalSeconds, 3));
+        var report = await sealer.SealAsync(_options.ReleaseVersion, shards, stageSeconds, cancellationToken);
+        foreach (var line in PushReportWriter.ToLines(report))
+        {
+            _log.Information(line);
+        }
+
+        stage.Complete();
+        return report;
+    }
+
+    /// <summary>Connects, creates the container when asked, merges the shared history, then mints a SAS sized to <paramref name="forecast"/> (read after the merge).</summary>
+    private async Task<SasWindow> MintAsync(Func<PushForecast> forecast, CancellationToken cancellationToken)
+    {
+        _target ??= await ConnectAsync(cancellationToken);
+
+        var options = _target.CreateClientOptions(_options.PerTryTimeout);
+        var tokenClient = new BlobServiceClient(_target.ServiceUri, _target.TokenCredential, options);
+        var control = new StorageRequestRunner(PushRetryOptions.From(Options), _timeProvider, NoRenewal.Instance, _options.Container, _log);
+        if (_options.CreateContainer)
+        {
+            await WithTokenAsync(() => control.RunAsync($"Creating container '{_options.Container}'", async ct => await tokenClient.GetBlobContainerClient(_options.Container).CreateIfNotExistsAsync(cancellationToken: ct), cancellationToken));
+        }
+
+        if (!_target.IsEmulator && _sharedHistory is null)
+        {
+            // Ephemeral CI agents start with no local history: share it through the account.
+            _sharedHistory = new BlobStageHistoryStore(tokenClient.GetBlobContainerClient(_options.Container).GetBlobClient(BlobStageHistoryStore.BlobName), _options.HistoryLength, control, _log, _timeProvider);
+            if (await _sharedHistory.LoadAsync(cancellationToken) is { } shared)
+            {
+                _history.Merge(shared);
+            }
+        }
+
+        _forecast = forecast();
+        _issuer = new UserDelegationSasIssuer(tokenClient, _options.Container);
+        var issued = await WithTokenAsync(() => control.RunAsync("Minting the user-delegation SAS", ct => IssueAsync(remainingWork: null, ct), cancellationToken));
+
+        _sas?.Dispose();
+        _sas = new RenewableSasCredential(issued, IssueAsync, RemainingWork, _policy, !_options.DisableProactiveRenewal, _timeProvider, _log);
+        _log.Information(issued.Window.Describe());
         return issued.Window;
     }
 
@@ -168,9 +236,9 @@ public sealed class ReleaseRun : IAsyncDisposable
             await RefreshCredentialsAsync(cancellationToken);
         }
 
-        using var stage = _clock.Begin(ReleaseStages.Push, _forecast?.Estimate);
+        using var stage = _clock.Begin(ReleaseStages.PushOf(_options.Shard), _forecast?.Estimate);
         var container = new BlobContainerClient(_target!.ContainerUri(_options.Container), _sas!.Credential, _target.CreateClientOptions(_options.PerTryTimeout));
-        var pusher = new ReleasePusher(container, _sas, PushRetryOptions.From(Options), _options.Concurrency, _options.ProgressInterval, _timeProvider, _log);
+        var pusher = new ReleasePusher(container, _sas, PushRetryOptions.From(Options), _options.Concurrency, _options.ProgressInterval, _timeProvider, _log, _options.Shard);
         var stageSeconds = _clock.CurrentRun.ToDictionary(r => r.Stage, r => Math.Round(r.Duration.TotalSeconds, 3));
         // Images first: the release manifest, written last by the blob push, then means images and files are all there.
         var images = _images is null ? null : await PushImagesAsync(container.Uri, cancellationToken);
@@ -258,34 +326,6 @@ public sealed class ReleaseRun : IAsyncDisposable
     private string? StepSummaryPath => _environment.GetValueOrDefault("GITHUB_STEP_SUMMARY");
 
     /// <summary>A request made with the token: a token that cannot be had fails naming the credential source and what to set.</summary>
-    /// <summary>Token → (container) → shared history → forecast for <paramref name="totalBytes"/> → user delegation key → SAS.</summary>
-    private async Task<IssuedSas> MintAsync(long totalBytes, CancellationToken cancellationToken)
-    {
-        _target ??= await ConnectAsync(cancellationToken);
-
-        var options = _target.CreateClientOptions(_options.PerTryTimeout);
-        var tokenClient = new BlobServiceClient(_target.ServiceUri, _target.TokenCredential, options);
-        var control = new StorageRequestRunner(PushRetryOptions.From(Options), _timeProvider, NoRenewal.Instance, _options.Container, _log);
-        if (_options.CreateContainer)
-        {
-            await WithTokenAsync(() => control.RunAsync($"Creating container '{_options.Container}'", async ct => await tokenClient.GetBlobContainerClient(_options.Container).CreateIfNotExistsAsync(cancellationToken: ct), cancellationToken));
-        }
-
-        if (!_target.IsEmulator && _sharedHistory is null)
-        {
-            // Ephemeral CI agents start with no local history: share it through the account.
-            _sharedHistory = new BlobStageHistoryStore(tokenClient.GetBlobContainerClient(_options.Container).GetBlobClient(BlobStageHistoryStore.BlobName), _options.HistoryLength, control, _log, _timeProvider);
-            if (await _sharedHistory.LoadAsync(cancellationToken) is { } shared)
-            {
-                _history.Merge(shared);
-            }
-        }
-
-        _forecast = PushForecaster.Forecast(_history.For(ReleaseStages.Push), totalBytes, _options.Forecast);
-        _issuer = new UserDelegationSasIssuer(tokenClient, _options.Container);
-        return await WithTokenAsync(() => control.RunAsync("Minting the user-delegation SAS", ct => IssueAsync(remainingWork: null, ct), cancellationToken));
-    }
-
     private async Task<T> WithTokenAsync<T>(Func<Task<T>> request)
     {
         try

@@ -10,10 +10,12 @@ if (args is ["registry", ..])
     return await RegistryPush.RunAsync(args[1..]);
 }
 
-// Usage: <azurite service uri> <data uri through the proxy> <azurite cert.pem> <artifacts dir> <version> <state dir>
-if (args.Length != 6)
+// Usage: <azurite service uri> <data uri through the proxy> <azurite cert.pem> <artifacts dir> <version> <state dir> [--shard=<name>] [--seal=<a,b,c>] [--seal-timeout=<seconds>]
+// With --seal the process seals the release (no artifacts are read) instead of pushing.
+var extra = args.Skip(6).Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : string.Empty);
+if (args.Length < 6 || extra.Keys.Except(["--shard", "--seal", "--seal-timeout"]).Any())
 {
-    Console.Error.WriteLine("usage: ReleaseTargets.PushProcess <service-uri> <data-uri> <cert.pem> <artifacts> <version> <state>");
+    Console.Error.WriteLine("usage: ReleaseTargets.PushProcess <service-uri> <data-uri> <cert.pem> <artifacts> <version> <state> [--shard=<name>] [--seal=<a,b,c>] [--seal-timeout=<seconds>]");
     return 2;
 }
 
@@ -30,11 +32,21 @@ var options = new ReleaseOptions
     BlockSizeMiB = 1,
     Concurrency = 1,
     ProgressInterval = TimeSpan.Zero,
+    Shard = extra.GetValueOrDefault("--shard"),
+    Shards = extra.GetValueOrDefault("--seal"),
+    SealTimeout = TimeSpan.FromSeconds(double.Parse(extra.GetValueOrDefault("--seal-timeout", "30"), System.Globalization.CultureInfo.InvariantCulture)),
 };
 
 await using var run = new ReleaseRun(options, new ConsoleLog(), TimeProvider.System, new Dictionary<string, string>(), target);
 try
 {
+    if (options.Shards is not null)
+    {
+        await run.SealAsync();
+        await run.CompleteAsync(succeeded: true);
+        return 0;
+    }
+
     await run.RefreshCredentialsAsync();
     Console.WriteLine("pushing");
     await run.PushAsync();

@@ -19,4 +19,7 @@ public static class ReleaseDefaults
     public static readonly TimeSpan RetryAfterCap = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan PerTryTimeout = TimeSpan.FromSeconds(100);
     public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long Seal waits for every shard record: long enough for the slowest agent of a matrix to finish its push.</summary>
+    public static readonly TimeSpan SealTimeout = TimeSpan.FromMinutes(30);
 }

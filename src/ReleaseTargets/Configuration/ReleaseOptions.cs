@@ -84,7 +84,25 @@ public sealed class ReleaseOptions
     /// <summary>When set, the release's files are also pushed as one OCI artifact (as <c>oras push</c> does) to this repository, with the image tags. Default: empty — files go to storage only.</summary>
     public string ArtifactRepository { get; set; } = string.Empty;
 
+    /// <summary>This agent's shard of a sharded release: Push records <c>&lt;version&gt;/_shards/&lt;shard&gt;.json</c> instead of the manifest. Default: empty — the whole release in one push.</summary>
+    public string? Shard { get; set; }
+
+    /// <summary>The shards Seal waits for, comma-separated (<c>linux,windows,macos</c>). Default: empty — use <see cref="ShardCount"/>.</summary>
+    public string? Shards { get; set; }
+
+    /// <summary>For Seal: the shards are named <c>1</c> to this number. Default: 0 — use <see cref="Shards"/>.</summary>
+    public int ShardCount { get; set; }
+
+    /// <summary>How long Seal waits for every shard record before it fails naming the missing ones. Default: 30 min.</summary>
+    public TimeSpan SealTimeout { get; set; } = ReleaseDefaults.SealTimeout;
+
     public bool UsesEmulator => StorageUrl is null;
+
+    /// <summary>The shards Seal expects: <see cref="Shards"/> in the order given, else <c>1</c>…<see cref="ShardCount"/>; empty when neither is set.</summary>
+    public IReadOnlyList<string> ExpectedShards() =>
+        !string.IsNullOrWhiteSpace(Shards)
+            ? Shards.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : Enumerable.Range(1, Math.Max(0, ShardCount)).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
     /// <summary>An independent copy: every property is an immutable value, so changing one copy never changes the other.</summary>
     /// <summary>How the push forecast is computed (safety factor, cold start, percentiles). Code only: not a command-line parameter.</summary>

@@ -26,6 +26,8 @@ public static partial class ReleaseOptionsValidator
     internal static readonly DurationRange PerTryTimeout = new(TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
     internal static readonly DurationRange ProgressInterval = new(TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), ZeroMeans: "no progress lines");
     internal static readonly DurationRange SasLifetime = new(TimeSpan.FromSeconds(1), TimeSpan.FromDays(7));
+    internal static readonly IntRange ShardCount = new(0, 1000);
+    internal static readonly DurationRange SealTimeout = new(TimeSpan.Zero, TimeSpan.FromDays(1));
 
     public static IReadOnlyList<string> Validate(ReleaseOptions options)
     {
@@ -101,6 +103,9 @@ public static partial class ReleaseOptionsValidator
         {
             Check(problems, nameof(ReleaseOptions.SasLifetime), lifetime, SasLifetime);
         }
+
+        problems.AddRange(ShardProblems(options));
+        Check(problems, nameof(ReleaseOptions.SealTimeout), options.SealTimeout, SealTimeout);
 
         problems.AddRange(options.Forecast?.Problems() ?? ["ReleaseOptions.Forecast is null: leave it at its default or set a ForecastOptions."]);
         problems.AddRange(options.SasLimits?.Problems() ?? ["ReleaseOptions.SasLimits is null: leave it at its default or set a SasLifetimeOptions."]);
@@ -189,6 +194,52 @@ public static partial class ReleaseOptionsValidator
             }
         }
     }
+
+    /// <summary>
+    /// A shard name becomes a blob name (<c>&lt;version&gt;/_shards/&lt;shard&gt;.json</c>) and a stage name, so it follows the
+    /// version's rules (no '/', so it can never reach another folder).
+    /// </summary>
+    private static IEnumerable<string> ShardProblems(ReleaseOptions options)
+    {
+        if (options.Shard is { } shard && NameProblem(shard) is { } problem)
+        {
+            yield return $"--shard '{shard}' {problem} (e.g. --shard=linux-x64).";
+        }
+
+        var listed = (options.Shards ?? string.Empty).Split(',', StringSplitOptions.TrimEntries);
+        if (!string.IsNullOrWhiteSpace(options.Shards))
+        {
+            foreach (var name in listed)
+            {
+                if (NameProblem(name) is { } listProblem)
+                {
+                    yield return $"--shards: '{name}' {listProblem}; write the names comma-separated (e.g. --shards=linux,windows,macos).";
+                }
+            }
+
+            foreach (var duplicate in listed.Where(n => n.Length > 0).GroupBy(n => n, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+            {
+                yield return $"--shards names '{duplicate.Key}' more than once: list each shard once.";
+            }
+
+            if (options.ShardCount != 0)
+            {
+                yield return $"--shards and --shard-count '{options.ShardCount}' are both set: pass one of them (--shard-count=N means shards named 1 to N).";
+            }
+        }
+
+        if (!ShardCount.Contains(options.ShardCount))
+        {
+            yield return ShardCount.Problem(nameof(ReleaseOptions.ShardCount), options.ShardCount.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static string? NameProblem(string name) =>
+        name.Length == 0 ? "is empty"
+        : !VersionPattern().IsMatch(name) || name.Contains("..", StringComparison.Ordinal) ? "may hold only letters, digits, '.', '-', '+' and '_', starting with a letter or digit (it becomes a blob name)"
+        : name.EndsWith('.') ? "may not end with '.' (storage clients drop it from the blob path)"
+        : name.Length > 64 ? "is longer than 64 characters"
+        : null;
 
     private static void Check(List<string> problems, string name, int value, IntRange range)
     {

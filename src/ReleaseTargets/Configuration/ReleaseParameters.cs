@@ -61,6 +61,13 @@ public static class ReleaseParameters
         new("ImageTags", "Semicolon-separated tags every image gets, each written after everything it names.", "(empty: the release version)", (o, v) => Set(() => o.ImageTags = v.Trim())),
         new("RegistryMountFrom", "Repository of the same registry to mount existing blobs from (cross-repository mount).", "(empty: none)", (o, v) => Set(() => o.RegistryMountFrom = v.Trim())),
         new("ArtifactRepository", "Also push the release's files as one OCI artifact (oras-style) to this repository of the registry, with the image tags.", "(empty: files go to storage only)", (o, v) => Set(() => o.ArtifactRepository = v.Trim())),
+        new("Shard", "This agent's shard of a sharded release: Push records the shard instead of writing the manifest; Seal writes it.", "(empty: not sharded)",
+            (o, v) => Set(() => o.Shard = v.Trim().Length == 0 ? null : v.Trim())),
+        new("Shards", "For Seal: the comma-separated shard names to wait for.", "(empty)", (o, v) => Set(() => o.Shards = v.Trim().Length == 0 ? null : v.Trim())),
+        new("ShardCount", "For Seal: the shards are named 1 to N.", "0",
+            (o, v) => ParameterValues.Int("ShardCount", v, ReleaseOptionsValidator.ShardCount, i => o.ShardCount = i)),
+        new("SealTimeout", "How long Seal waits for every shard record before failing naming the missing ones.", "30m",
+            (o, v) => ParameterValues.Duration("SealTimeout", v, ReleaseOptionsValidator.SealTimeout, t => o.SealTimeout = t)),
         new("DisableProactiveRenewal", "Only renew the SAS after a 403, never ahead of expiry.", "false", (o, v) => ParameterValues.Bool("DisableProactiveRenewal", v, b => o.DisableProactiveRenewal = b)),
     ];
 

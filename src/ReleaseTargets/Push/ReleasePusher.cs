@@ -9,7 +9,8 @@ namespace ReleaseTargets.Push;
 /// <summary>
 /// Pushes a release so that it is whole or absent and never torn: claims the version for this exact content, pushes every
 /// artifact through <see cref="ResumableBlobUploader"/> with bounded concurrency (the first failure that would fail every
-/// other artifact too stops the push), then creates the manifest, last and only if absent.
+/// other artifact too stops the push), then creates the manifest, last and only if absent. With a shard, the claim is the
+/// shard's and the push ends by recording the shard (<see cref="ShardPublication"/>); Seal writes the manifest.
 /// </summary>
 public sealed class ReleasePusher(
     BlobContainerClient container,
@@ -18,7 +19,8 @@ public sealed class ReleasePusher(
     int concurrency,
     TimeSpan progressInterval,
     TimeProvider timeProvider,
-    IReleaseLog log)
+    IReleaseLog log,
+    string? shard = null)
 {
     private const string NotVisible = "no manifest was written, so the release is not visible. Re-run the push to resume.";
 
@@ -32,9 +34,11 @@ public sealed class ReleasePusher(
         var results = new ArtifactResult?[artifacts.Artifacts.Count];
         var manifestClient = container.GetBlobClient(ReleaseManifest.BlobNameFor(version));
         Uri? manifestUrl = null;
+        Uri? recordUrl = null;
         string? stoppedBy = null;
         ETag? ownClaim = null;
         var claim = ReleaseClaim.For(artifacts, version, timeProvider.GetUtcNow(), $"{Environment.MachineName} (pid {Environment.ProcessId})");
+        var claimant = new ReleaseClaimant(container, runner, version, shard, timeProvider, log);
 
         PushReport Report(bool succeeded) => new(
             version,
@@ -45,13 +49,17 @@ public sealed class ReleasePusher(
             sasWindow,
             succeeded,
             manifestUrl,
-            control.Value);
+            control.Value)
+        {
+            Shard = shard,
+            ShardRecordUrl = recordUrl,
+        };
 
         // Every way a push ends unpublished: one report, the claim given back if nothing was committed, the lines, the exception.
         async Task<PushFailedException> UnpublishedAsync(Func<PushReport, IEnumerable<string>> lines)
         {
             var report = Report(succeeded: false);
-            await ReleaseClaimIfNothingCommittedAsync(ownClaim, claim, report, version, runner);
+            await claimant.ReleaseIfNothingCommittedAsync(ownClaim, claim, report);
             WriteLines(report);
             return new PushFailedException(report, lines(report).ToList());
         }
@@ -60,7 +68,15 @@ public sealed class ReleasePusher(
         {
             if (await ReadManifestAsync(manifestClient, runner, control, cancellationToken) is { } published)
             {
-                EnsureSameRelease(published, artifacts, version, manifestClient.Uri);
+                if (shard is null)
+                {
+                    EnsureSameRelease(published, artifacts, version, manifestClient.Uri);
+                }
+                else
+                {
+                    ShardPublication.EnsureSealedHolds(published, artifacts, version, shard, manifestClient.Uri);
+                }
+
                 manifestUrl = manifestClient.Uri;
                 for (var i = 0; i < results.Length; i++)
                 {
@@ -69,10 +85,30 @@ public sealed class ReleasePusher(
             }
             else
             {
-                ownClaim = await ClaimAsync(claim, version, runner, control, cancellationToken);
+                var sharded = shard is null ? null : new ShardPublication(container, runner, version, shard, log);
+                if (sharded is not null)
+                {
+                    await sharded.EnsureNotPushedWholeAsync(control, cancellationToken);
+                }
+
+                ownClaim = await claimant.ClaimAsync(claim, control, cancellationToken);
                 var committed = await ListCommittedAsync(artifacts.Prefix, runner, control, cancellationToken);
+                if (sharded is null && committed.Keys.FirstOrDefault(k => ShardRecord.ShardOf(version, k) is not null) is { } record)
+                {
+                    stoppedBy = "the release is pushed in shards";
+                    throw await UnpublishedAsync(_ => [
+                        $"Release '{version}' is being pushed in shards ('{record}' exists), so this push without --shard was refused and sent nothing. " +
+                        "A version is published either by one push or in shards sealed by Seal: run Seal for it, or publish under a new --release-version."]);
+                }
+
                 stoppedBy = await UploadAllAsync(artifacts, committed, runner, results, cancellationToken);
-                if (results.All(r => r?.Outcome is not (ArtifactOutcome.Failed or null)))
+                if (sharded is not null && results.All(r => r?.Outcome is not (ArtifactOutcome.Failed or null)))
+                {
+                    var seconds = stageSeconds.ToDictionary(StringComparer.Ordinal);
+                    seconds[Stages.ReleaseStages.Push] = Math.Round(progress.Elapsed.TotalSeconds, 3);
+                    recordUrl = await sharded.RecordAsync(ShardRecord.For(claim, shard!, timeProvider.GetUtcNow(), seconds), control, cancellationToken);
+                }
+                else if (results.All(r => r?.Outcome is not (ArtifactOutcome.Failed or null)))
                 {
                     var manifest = new ReleaseManifest(version, timeProvider.GetUtcNow(), results.Select(r => new ManifestArtifact(r!.Name, r.Length, r.Md5, r.Url)).ToList(), stageSeconds);
                     await CreateManifestAsync(manifestClient, manifest, artifacts, runner, control, cancellationToken);
@@ -94,12 +130,12 @@ public sealed class ReleasePusher(
                 "Staged blocks are kept: re-run the push to resume from them."]);
         }
 
-        if (manifestUrl is null)
+        if (manifestUrl is null && recordUrl is null)
         {
             throw await UnpublishedAsync(report =>
             {
                 var failures = report.Artifacts.Where(r => r.Outcome == ArtifactOutcome.Failed).Select(r => r.Error!).ToList();
-                return failures.Prepend($"Push of release '{version}' failed for {failures.Count} artifact(s) after sending {Units.Bytes(report.BytesSent)}; {NotVisible}");
+                return failures.Prepend($"Push of {claimant.Subject} failed for {failures.Count} artifact(s) after sending {Units.Bytes(report.BytesSent)}; {NotVisible}");
             });
         }
 
@@ -161,74 +197,6 @@ public sealed class ReleasePusher(
         // Parallel.ForEachAsync may end quietly when every started body finished: a cancelled push must not go on to the manifest.
         cancellationToken.ThrowIfCancellationRequested();
         return stoppedBy;
-    }
-
-    /// <summary>
-    /// A push that claimed the version and then failed before committing any blob gives the claim back, so that a re-run
-    /// with corrected artifacts (a file changed after hashing, a missing permission fixed) is not refused as "another push".
-    /// Once a blob is committed the claim stays: only this content can complete the release. Best effort, conditional on
-    /// the claim being the one this push wrote.
-    /// </summary>
-    private async Task ReleaseClaimIfNothingCommittedAsync(ETag? ownClaim, ReleaseClaim claim, PushReport report, string version, StorageRequestRunner runner)
-    {
-        if (ownClaim is not { } etag || report.Artifacts.Any(a => a.Outcome is ArtifactOutcome.Uploaded or ArtifactOutcome.Resumed or ArtifactOutcome.Skipped))
-        {
-            return;
-        }
-
-        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(10), timeProvider);
-        try
-        {
-            // An overwrite of our own claim (If-Match), not a delete: the SAS stays least-privilege (no delete permission).
-            var client = container.GetBlobClient(ReleaseClaim.BlobNameFor(version));
-            var released = BinaryData.FromString(claim.AsReleased(timeProvider.GetUtcNow()).ToJson());
-            await runner.RunAsync($"Releasing the claim on '{version}'", ct => client.UploadAsync(released, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = etag } }, ct), bounded.Token);
-            log.Verbose($"Nothing of release '{version}' was committed: its claim was given back, so a re-run may push other content.");
-        }
-        catch (Exception exception) when (exception is ReleaseTargetsException or OperationCanceledException)
-        {
-            log.Verbose($"The claim on release '{version}' stays ({exception.Message}); it names this push's content.");
-        }
-    }
-
-    /// <returns>The ETag of the claim this push wrote; null when it joined an existing claim for the same content.</returns>
-    private async Task<ETag?> ClaimAsync(ReleaseClaim claim, string version, StorageRequestRunner runner, StrongBox<int> control, CancellationToken cancellationToken)
-    {
-        var client = container.GetBlobClient(ReleaseClaim.BlobNameFor(version));
-        var step = $"Claiming release '{version}'";
-        var conditions = CreateOnly;
-        // Each turn either writes the claim or reads one that another push wrote in between: a few turns settle any race.
-        for (var turn = 0; ; turn++)
-        {
-            try
-            {
-                var written = await runner.RunAsync(step, ct => client.UploadAsync(BinaryData.FromString(claim.ToJson()), new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct), cancellationToken, control);
-                return written.Value.ETag;
-            }
-            catch (StorageRequestException exception) when (exception.Kind == FaultKind.AlreadyExists && turn < 4)
-            {
-            }
-
-            var stored = await runner.RunAsync(step, async ct => (await client.DownloadContentAsync(ct)).Value, cancellationToken, control);
-            var existing = ReleaseClaim.FromJson(stored.Content.ToString());
-            if (existing is { Released: true })
-            {
-                // Given back by a push that committed nothing: take it over, unless another push does first.
-                conditions = new BlobRequestConditions { IfMatch = stored.Details.ETag };
-                continue;
-            }
-
-            if (existing?.ContentDigest == claim.ContentDigest)
-            {
-                log.Information($"Release '{version}' was claimed by {existing.ClaimedBy} at {existing.ClaimedAt:u} for this same content: completing it.");
-                return null;
-            }
-
-            throw new ReleaseTargetsException(
-                $"Release '{version}' is claimed by another push with different artifacts ({(existing is null ? "unreadable claim" : $"claimed by {existing.ClaimedBy} at {existing.ClaimedAt:u}; {existing.FirstDifference(claim)}")}). " +
-                "A version is published with exactly one content, and nothing was sent. If that push is still running, let it finish; to finish it yourself, re-run Push --exclusive with " +
-                $"its artifacts; otherwise publish under a new --release-version, or delete the unfinished release ('{version}/' and '{ReleaseClaim.BlobNameFor(version)}') once no push of it is running.");
-        }
     }
 
     private static async Task<ReleaseManifest?> ReadManifestAsync(BlobClient manifestClient, StorageRequestRunner runner, StrongBox<int> control, CancellationToken cancellationToken)

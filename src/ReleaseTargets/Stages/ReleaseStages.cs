@@ -8,4 +8,12 @@ public static class ReleaseStages
     public const string RefreshCredentials = "RefreshCredentials";
 
     public const string Push = "Push";
+
+    public const string Seal = "Seal";
+
+    /// <summary>
+    /// The Push stage of one shard, <c>Push[linux]</c>: each shard forecasts its SAS from its own past pushes (its share of
+    /// the bytes), not from the whole release's or another shard's. Without a shard, <see cref="Push"/>.
+    /// </summary>
+    public static string PushOf(string? shard) => shard is null ? Push : $"{Push}[{shard}]";
 }

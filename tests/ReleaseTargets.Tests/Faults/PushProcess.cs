@@ -38,12 +38,14 @@ internal sealed class PushProcess : IDisposable
     /// <param name="dataUri">Where data requests go: the emulator itself or a fault proxy in front of it.</param>
     /// <param name="artifactsDirectory">The artifacts folder; the child's state folder and certificate file go beside it.</param>
     /// <param name="version">The release version.</param>
-    public static async Task<PushProcess> StartAsync(AzuriteFixture azurite, Uri dataUri, string artifactsDirectory, string version)
+    /// <param name="arguments">More arguments for the child: <c>--shard=a</c>, <c>--seal=a,b</c>, <c>--seal-timeout=5</c>.</param>
+    /// <param name="stateDirectory">The child's state folder. Default: beside the artifacts folder, named after it.</param>
+    public static async Task<PushProcess> StartAsync(AzuriteFixture azurite, Uri dataUri, string artifactsDirectory, string version, IEnumerable<string>? arguments = null, string? stateDirectory = null)
     {
         var beside = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(artifactsDirectory))!;
         var certificate = Path.Combine(beside, "azurite.pem");
         await File.WriteAllTextAsync(certificate, azurite.Emulator.Certificate.ExportCertificatePem());
-        var process = Process.Start(new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList =
             {
@@ -53,11 +55,17 @@ internal sealed class PushProcess : IDisposable
                 certificate,
                 artifactsDirectory,
                 version,
-                Path.Combine(beside, "child-state-" + Path.GetFileName(Path.TrimEndingDirectorySeparator(artifactsDirectory))),
+                stateDirectory ?? Path.Combine(beside, "child-state-" + Path.GetFileName(Path.TrimEndingDirectorySeparator(artifactsDirectory))),
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-        })!;
+        };
+        foreach (var argument in arguments ?? [])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start)!;
         return new PushProcess(process);
     }
 

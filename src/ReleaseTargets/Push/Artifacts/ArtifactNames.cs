@@ -44,6 +44,11 @@ public static class ArtifactNames
             return "it is an absolute path";
         }
 
+        if (relativePath.StartsWith(ShardRecord.FolderName + "/", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"the folder '{ShardRecord.FolderName}/' is reserved for the records of a sharded release";
+        }
+
         foreach (var segment in relativePath.Split('/'))
         {
             if (segment.Length == 0)

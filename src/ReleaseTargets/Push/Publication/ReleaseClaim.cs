@@ -20,6 +20,15 @@ public sealed record ReleaseClaim(string Version, string ContentDigest, DateTime
     public static string BlobNameFor(string version) => $"{Prefix}{version}.json";
 
     /// <summary>
+    /// A shard's claim, <c>_releasetargets/claims/&lt;version&gt;/&lt;shard&gt;.json</c>: one per shard, so shards of one version
+    /// never refuse each other, while one shard name is still published with exactly one content.
+    /// </summary>
+    public static string BlobNameFor(string version, string? shard) => shard is null ? BlobNameFor(version) : $"{ShardPrefixFor(version)}{shard}.json";
+
+    /// <summary>The folder of a version's shard claims (a version holds no '/', so it never meets another version's).</summary>
+    public static string ShardPrefixFor(string version) => $"{Prefix}{version}/";
+
+    /// <summary>
     /// Given back by a push that failed before committing any blob: the next push of any content may take it over
     /// (a conditional overwrite, If-Match), so only one of several racing pushes does.
     /// </summary>

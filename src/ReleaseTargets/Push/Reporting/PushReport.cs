@@ -19,6 +19,12 @@ public sealed record PushReport(
     string? ForecastBasis = null,
     IReadOnlyList<ImageResult>? Images = null)
 {
+    /// <summary>The shard this push published (<c>--shard</c>); null for a whole release.</summary>
+    public string? Shard { get; init; }
+
+    /// <summary>Where a shard's push recorded it (<c>&lt;version&gt;/_shards/&lt;shard&gt;.json</c>); null for a whole release or a failed push.</summary>
+    public Uri? ShardRecordUrl { get; init; }
+
     public long TotalBytes => Artifacts.Sum(a => a.Length);
 
     public long BytesSent => Artifacts.Sum(a => a.BytesSent);

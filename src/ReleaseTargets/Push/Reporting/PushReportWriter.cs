@@ -38,6 +38,18 @@ public static class PushReportWriter
         {
             yield return $"Release manifest: {manifest}";
         }
+
+        if (report.ShardRecordUrl is { } record)
+        {
+            yield return $"Shard '{report.Shard}' recorded: {record} (the release is visible once Seal writes its manifest)";
+        }
+    }
+
+    public static IEnumerable<string> ToLines(Seal.SealReport report)
+    {
+        yield return $"Seal {(report.AlreadySealed ? "confirmed (already sealed with exactly these artifacts)" : "complete")}: release '{report.Version}', {report.Shards} shards, {report.Artifacts} artifacts, " +
+            $"{Units.Bytes(report.TotalBytes)} verified against storage in {Units.Duration(report.Duration)} (waited {Units.Duration(report.Waited)} for shards), {report.Retries} retries.";
+        yield return $"Release manifest: {report.ManifestUrl}";
     }
 
     /// <summary>One line per image (where it went, blobs reused, time, retries), then the images' totals.</summary>

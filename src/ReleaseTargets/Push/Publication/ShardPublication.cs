@@ -1,0 +1,83 @@
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using ReleaseTargets.Diagnostics;
+
+namespace ReleaseTargets.Push;
+
+/// <summary>
+/// The publication rules of one shard's push (<c>--shard</c>): a version is pushed either whole or in shards, a sealed
+/// version takes no new content, and the shard ends by recording what it published (create-only) instead of writing the
+/// manifest, which Seal writes once every shard is recorded.
+/// </summary>
+internal sealed class ShardPublication(BlobContainerClient container, StorageRequestRunner runner, string version, string shard, IReleaseLog log)
+{
+    private static readonly BlobRequestConditions CreateOnly = new() { IfNoneMatch = ETag.All };
+
+    /// <summary>A push without --shard that claimed this version (and did not give the claim back) owns it whole.</summary>
+    public async Task EnsureNotPushedWholeAsync(StrongBox<int> control, CancellationToken cancellationToken)
+    {
+        var client = container.GetBlobClient(ReleaseClaim.BlobNameFor(version));
+        ReleaseClaim? whole;
+        try
+        {
+            var stored = await runner.RunAsync($"Reading the claim on '{version}'", async ct => (await client.DownloadContentAsync(ct)).Value.Content, cancellationToken, control);
+            whole = ReleaseClaim.FromJson(stored.ToString());
+        }
+        catch (StorageRequestException exception) when (exception.Kind == FaultKind.NotFound)
+        {
+            return;
+        }
+
+        if (whole is not { Released: true })
+        {
+            throw new ReleaseTargetsException(
+                $"Release '{version}' is being pushed whole, without --shard ({(whole is null ? "unreadable claim" : $"claimed by {whole.ClaimedBy} at {whole.ClaimedAt:u}")}), so shard '{shard}' was refused and nothing was sent. " +
+                "A version is published either by one push or in shards sealed by Seal: publish the shards under a new --release-version.");
+        }
+    }
+
+    /// <summary>Once sealed, a re-run of a shard whose artifacts are all in the manifest is a no-op; anything else is refused before a byte is sent.</summary>
+    public static void EnsureSealedHolds(ReleaseManifest? published, ArtifactSet artifacts, string version, string shard, Uri manifestUrl)
+    {
+        var listed = (published?.Artifacts ?? []).ToDictionary(a => a.Name, StringComparer.Ordinal);
+        foreach (var a in artifacts.Artifacts)
+        {
+            var md5 = Convert.ToBase64String(a.Md5);
+            var there = listed.GetValueOrDefault(a.RelativePath);
+            if (there is null || there.Size != a.Length || there.Md5 != md5)
+            {
+                var why = there is null ? "is not in it" : $"is {there.Size} bytes with MD5 '{there.Md5}' there, {a.Length} bytes with MD5 '{md5}' here";
+                throw new ReleaseTargetsException(
+                    $"Release '{version}' is sealed ({manifestUrl}): pushing an artifact to a sealed version is refused, and shard '{shard}' sent nothing ('{a.RelativePath}' {why}). " +
+                    "Sealed releases are immutable: publish under a new --release-version.");
+            }
+        }
+    }
+
+    /// <summary>Writes the shard record only if absent; one already there (an identical re-run) must name the same content.</summary>
+    public async Task<Uri> RecordAsync(ShardRecord record, StrongBox<int> control, CancellationToken cancellationToken)
+    {
+        var client = container.GetBlobClient(ShardRecord.BlobNameFor(version, shard));
+        var step = $"Recording shard '{shard}' of '{version}'";
+        try
+        {
+            await runner.RunAsync(step, ct => client.UploadAsync(BinaryData.FromString(record.ToJson()), new BlobUploadOptions { Conditions = CreateOnly, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct), cancellationToken, control);
+        }
+        catch (StorageRequestException exception) when (exception.Kind == FaultKind.AlreadyExists)
+        {
+            var stored = ShardRecord.FromJson((await runner.RunAsync(step, async ct => (await client.DownloadContentAsync(ct)).Value.Content, cancellationToken, control)).ToString());
+            if (stored?.ContentDigest != record.ContentDigest)
+            {
+                throw new ReleaseTargetsException(
+                    $"Shard '{shard}' of release '{version}' is already recorded with different artifacts ({client.Uri}{(stored is null ? ", unreadable" : $", recorded by {stored.RecordedBy} at {stored.RecordedAt:u}")}). " +
+                    "A shard name is published with exactly one content: give this shard another --shard name, or publish under a new --release-version.");
+            }
+
+            log.Verbose($"Shard '{shard}' of release '{version}' was already recorded with this same content.");
+        }
+
+        return client.Uri;
+    }
+}

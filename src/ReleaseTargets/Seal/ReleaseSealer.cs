@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using ReleaseTargets.Diagnostics;
+using ReleaseTargets.Push;
+
+namespace ReleaseTargets.Seal;
+
+/// <summary>
+/// Seals a sharded release: waits for every expected shard record (<see cref="ShardWaiter"/>), refuses collisions and
+/// unexpected shards naming them, verifies every recorded artifact against the service (length and MD5 from one listing),
+/// then creates <c>release-manifest.json</c> listing all of them, only if absent. Nothing is visible until that last write.
+/// </summary>
+public sealed class ReleaseSealer(BlobContainerClient container, StorageRequestRunner runner, ShardWaiter waiter, TimeProvider timeProvider, IReleaseLog log)
+{
+    private static readonly BlobRequestConditions CreateOnly = new() { IfNoneMatch = ETag.All };
+
+    public async Task<SealReport> SealAsync(string version, IReadOnlyList<string> shards, IReadOnlyDictionary<string, double> stageSeconds, CancellationToken cancellationToken = default)
+    {
+        var started = timeProvider.GetTimestamp();
+        var control = new StrongBox<int>();
+        // Records are create-only: each is read once, however many checks the wait takes.
+        var records = new ConcurrentDictionary<string, ShardRecord>(StringComparer.Ordinal);
+        var survey = await waiter.WaitAsync(version, ct => SurveyAsync(version, shards, records, control, ct), cancellationToken);
+        var waited = timeProvider.GetElapsedTime(started);
+        if (survey.Problems() is { Count: > 0 } problems)
+        {
+            throw Refused(version, problems, survey.IsComplete || survey.CannotComplete ? null : waited);
+        }
+
+        var artifacts = shards.SelectMany(s => survey.Records[s].Artifacts).DistinctBy(a => a.Name, StringComparer.Ordinal).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+        if (await VerifyAsync(version, shards, survey, control, cancellationToken) is { Count: > 0 } differences)
+        {
+            throw Refused(version, differences, timedOutAfter: null);
+        }
+
+        var seconds = new Dictionary<string, double>(stageSeconds, StringComparer.Ordinal);
+        foreach (var shard in shards)
+        {
+            foreach (var (stage, value) in survey.Records[shard].StageSeconds)
+            {
+                seconds[$"{shard}/{stage}"] = value;
+            }
+        }
+
+        var manifest = new ReleaseManifest(version, timeProvider.GetUtcNow(), artifacts.Select(a => new ManifestArtifact(a.Name, a.Length, a.Md5, container.GetBlobClient($"{version}/{a.Name}").Uri)).ToList(), seconds);
+        var manifestClient = container.GetBlobClient(ReleaseManifest.BlobNameFor(version));
+        var alreadySealed = false;
+        try
+        {
+            await runner.RunAsync("Writing the release manifest", ct => manifestClient.UploadAsync(BinaryData.FromString(manifest.ToJson()), new BlobUploadOptions { Conditions = CreateOnly, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct), cancellationToken, control);
+        }
+        catch (StorageRequestException exception) when (exception.Kind == FaultKind.AlreadyExists)
+        {
+            var published = ReleaseManifest.FromJson((await runner.RunAsync("Reading the release manifest", async ct => (await manifestClient.DownloadContentAsync(ct)).Value.Content, cancellationToken, control)).ToString());
+            var same = published is not null && published.Artifacts.Select(a => (a.Name, a.Size, a.Md5)).Order().SequenceEqual(artifacts.Select(a => (a.Name, a.Length, a.Md5)).Order());
+            if (!same)
+            {
+                throw new ReleaseTargetsException(
+                    $"Release '{version}' is already published with different artifacts ({manifestClient.Uri}); the seal wrote nothing. Published releases are immutable: publish under a new --release-version.");
+            }
+
+            alreadySealed = true;
+        }
+
+        return new SealReport(version, shards.Count, artifacts.Count, artifacts.Sum(a => a.Length), manifestClient.Uri, waited, timeProvider.GetElapsedTime(started), alreadySealed, control.Value);
+    }
+
+    private async Task<ShardSurvey> SurveyAsync(string version, IReadOnlyList<string> shards, ConcurrentDictionary<string, ShardRecord> records, StrongBox<int> control, CancellationToken cancellationToken)
+    {
+        var found = (await ListAsync($"Listing the shard records of '{version}'", ShardRecord.PrefixFor(version), control, cancellationToken))
+            .Select(b => ShardRecord.ShardOf(version, b.Name)).OfType<string>().ToList();
+        var expected = shards.ToHashSet(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(
+            found.Where(s => expected.Contains(s) && !records.ContainsKey(s)),
+            new ParallelOptions { MaxDegreeOfParallelism = SealConstants.ParallelReads, CancellationToken = cancellationToken },
+            async (shard, ct) =>
+            {
+                var blob = container.GetBlobClient(ShardRecord.BlobNameFor(version, shard));
+                var record = ShardRecord.FromJson((await runner.RunAsync($"Reading the record of shard '{shard}'", async c => (await blob.DownloadContentAsync(c)).Value.Content, ct, control)).ToString());
+                if (record is null || record.Version != version || record.Shard != shard)
+                {
+                    throw new ReleaseTargetsException($"The record of shard '{shard}' ({blob.Uri}) is unreadable or names another release; the seal wrote nothing. Publish under a new --release-version.");
+                }
+
+                records[shard] = record;
+            });
+
+        var claims = new ConcurrentDictionary<string, ReleaseClaim>(StringComparer.Ordinal);
+        var missing = shards.Where(s => !records.ContainsKey(s)).ToHashSet(StringComparer.Ordinal);
+        if (missing.Count > 0)
+        {
+            var claimed = (await ListAsync($"Listing the shard claims of '{version}'", ReleaseClaim.ShardPrefixFor(version), control, cancellationToken))
+                .Select(b => b.Name[ReleaseClaim.ShardPrefixFor(version).Length..]).Where(n => n.EndsWith(".json", StringComparison.Ordinal)).Select(n => n[..^".json".Length]).Where(missing.Contains).ToList();
+            await Parallel.ForEachAsync(
+                claimed,
+                new ParallelOptions { MaxDegreeOfParallelism = SealConstants.ParallelReads, CancellationToken = cancellationToken },
+                async (shard, ct) =>
+                {
+                    var blob = container.GetBlobClient(ReleaseClaim.BlobNameFor(version, shard));
+                    if (ReleaseClaim.FromJson((await runner.RunAsync($"Reading the claim of shard '{shard}'", async c => (await blob.DownloadContentAsync(c)).Value.Content, ct, control)).ToString()) is { } claim)
+                    {
+                        claims[shard] = claim;
+                    }
+                });
+        }
+
+        return new ShardSurvey(shards, records, claims, found.Where(s => !expected.Contains(s)).Order(StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>Every recorded artifact, as the service holds it now: one listing of the release for lengths and MD5s.</summary>
+    private async Task<List<string>> VerifyAsync(string version, IReadOnlyList<string> shards, ShardSurvey survey, StrongBox<int> control, CancellationToken cancellationToken)
+    {
+        var stored = (await ListAsync($"Listing release '{version}'", version + "/", control, cancellationToken)).ToDictionary(b => b.Name, StringComparer.Ordinal);
+        var problems = new List<string>();
+        foreach (var shard in shards)
+        {
+            foreach (var artifact in survey.Records[shard].Artifacts)
+            {
+                var blob = stored.GetValueOrDefault($"{version}/{artifact.Name}");
+                var md5 = blob?.Properties.ContentHash is { Length: > 0 } hash ? Convert.ToBase64String(hash) : null;
+                if (blob is null)
+                {
+                    problems.Add($"'{artifact.Name}' recorded by shard '{shard}' is not in storage: re-run the push of shard '{shard}', then Seal again.");
+                }
+                else if (blob.Properties.ContentLength != artifact.Length || md5 != artifact.Md5)
+                {
+                    problems.Add($"'{artifact.Name}' recorded by shard '{shard}' as {artifact.Length} bytes with MD5 '{artifact.Md5}' is {blob.Properties.ContentLength} bytes with MD5 '{md5}' in storage: publish under a new --release-version.");
+                }
+            }
+        }
+
+        return problems;
+    }
+
+    private async Task<List<BlobItem>> ListAsync(string step, string prefix, StrongBox<int> control, CancellationToken cancellationToken) =>
+        await runner.RunAsync(step, async ct =>
+        {
+            var items = new List<BlobItem>();
+            await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, ct))
+            {
+                items.Add(item);
+            }
+
+            return items;
+        }, cancellationToken, control);
+
+    private ReleaseTargetsException Refused(string version, IReadOnlyList<string> problems, TimeSpan? timedOutAfter)
+    {
+        var lines = problems.Select(p => "  - " + p);
+        var waited = timedOutAfter is { } t ? $" after waiting {Units.Duration(t)} (--seal-timeout)" : string.Empty;
+        log.Verbose($"Seal of release '{version}' refused with {problems.Count} problem(s).");
+        return new ReleaseTargetsException(
+            $"Seal of release '{version}' refused{waited}; no manifest was written, so the release is not visible:{Environment.NewLine}{string.Join(Environment.NewLine, lines)}");
+    }
+}
