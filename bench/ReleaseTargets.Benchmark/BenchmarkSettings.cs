@@ -58,7 +58,7 @@ public sealed record BenchmarkSettings
     /// <summary>The scenarios to run (<c>--scenarios=a,b</c>); default all of <see cref="AllScenarios"/>.</summary>
     public IReadOnlyList<string> Scenarios { get; init; } = AllScenarios;
 
-    public static IReadOnlyList<string> AllScenarios { get; } = ["credentials", "clean", "faults", "resume", "memory", "azcopy", "buildsh", "shards"];
+    public static IReadOnlyList<string> AllScenarios { get; } = ["credentials", "clean", "faults", "resume", "memory", "azcopy", "buildsh", "shards", "image"];
 
     /// <summary>Payloads (file count × bytes each) of the AzCopy comparison.</summary>
     public required IReadOnlyList<(int Files, long BytesEach)> AzCopyPayloads { get; init; }
@@ -114,8 +114,8 @@ public sealed record BenchmarkSettings
         BuildScriptRepetitions = 1,
 
         // ./build.sh inside a test run would republish the module under the tests' feet: run it with --scenarios=buildsh.
-        // The shard scenario (its own Azurite) is kept out of the smoke test's time: --smoke --scenarios=shards.
-        Scenarios = AllScenarios.Where(s => s is not ("buildsh" or "shards")).ToList(),
+        // The shard and image scenarios (their own servers) are kept out of the smoke test's time: --smoke --scenarios=shards,image.
+        Scenarios = AllScenarios.Where(s => s is not ("buildsh" or "shards" or "image")).ToList(),
         ReadyToRun = false,
         Mode = "smoke",
         LargeFileBytes = 24 * MiB,

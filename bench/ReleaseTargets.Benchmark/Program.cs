@@ -12,7 +12,7 @@ if (args.Length > 0 && args[0] == PushChild.Verb)
     return await PushChild.RunAsync(args);
 }
 
-// Issue 14: an image push against skopeo copy on one local docker-registry (its own verb; needs no Azurite).
+// Issue 14: an image push against skopeo copy on local docker-registries (also --scenarios=image; needs no Azurite).
 if (args.Length > 0 && args[0] == ImagePushScenario.Verb)
 {
     return await ImagePushScenario.RunAsync(args, Console.Out);
@@ -39,6 +39,13 @@ if (settings.Scenarios.Any(s => s != ShardScenario.Name))
 if (exitCode == 0 && settings.Scenarios.Contains(ShardScenario.Name))
 {
     exitCode = await ShardScenario.RunStandaloneAsync(settings, Console.Out);
+}
+
+// Issue 14's scenario runs on docker-registries of its own and writes image-push.json.
+if (exitCode == 0 && settings.Scenarios.Contains(ImagePushScenario.Verb))
+{
+    string[] imageArgs = [$"--repetitions={settings.CleanRepetitions}", $"--layer-mib={(settings.Mode == "smoke" ? 4 : 100)}"];
+    exitCode = await ImagePushScenario.RunAsync(imageArgs, Console.Out);
 }
 
 return exitCode;
