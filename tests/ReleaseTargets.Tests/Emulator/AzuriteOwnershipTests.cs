@@ -12,14 +12,21 @@ namespace ReleaseTargets.Tests.Emulator;
 /// Issue 10: one emulator per state folder. Real Azurite processes on one state folder; the waiting run's clock is a
 /// <see cref="FakeTimeProvider"/>, so its messages are counted exactly and it cannot take over before it is told to.
 /// </summary>
-public sealed class AzuriteOwnershipTests : IDisposable
+public sealed class AzuriteOwnershipTests : IAsyncLifetime
 {
     private const string Waiting = "Another run owns the Azurite emulator";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     private readonly string _state = AzuriteFixture.NewStateDirectory();
 
-    public void Dispose() => AzuriteFixture.DeleteDirectory(_state);
+    // The deadlines below time a start on an installed package, not a first-time npm install on a busy machine.
+    public Task InitializeAsync() => AzuriteFixture.EnsureInstalledAsync();
+
+    public Task DisposeAsync()
+    {
+        AzuriteFixture.DeleteDirectory(_state);
+        return Task.CompletedTask;
+    }
 
     [Fact]
     public async Task StartAsync_SameStateFolderWhileFirstIsLive_WaitsWithMessageEvery30sAndNeverStopsTheFirst()

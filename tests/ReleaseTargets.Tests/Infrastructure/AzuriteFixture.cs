@@ -28,6 +28,16 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public static string NewStateDirectory() =>
         Path.Combine(Path.GetTempPath(), "releasetargets-azurite-" + Guid.NewGuid().ToString("N"));
 
+    private static readonly Lazy<Task> Installed = new(() => AzuriteInstaller.InstallAsync(
+        CreateOptions(NewStateDirectory()).Validate(), NodeTools.Find(Environment.GetEnvironmentVariable("PATH")), new CapturingLog(), TimeProvider.System));
+
+    /// <summary>
+    /// Installs the shared package once per test run (a no-op when the stamp says it is there). Tests that time an
+    /// emulator's start call this first: on a fresh machine the install alone takes a minute or more while every other
+    /// collection starts too.
+    /// </summary>
+    public static Task EnsureInstalledAsync() => Installed.Value;
+
     /// <summary>Options for an emulator of its own, sharing the install so it starts in about a second.</summary>
     public static AzuriteOptions CreateOptions(string stateDirectory) =>
         new() { StateDirectory = stateDirectory, InstallDirectory = SharedInstallDirectory };
