@@ -75,6 +75,7 @@ public sealed class ReleasePusher(
                 else
                 {
                     ShardPublication.EnsureSealedHolds(published, artifacts, version, shard, manifestClient.Uri);
+                    await new ShardPublication(container, runner, version, shard, log).EnsureRecordedAsAsync(claim.ContentDigest, control, cancellationToken);
                 }
 
                 manifestUrl = manifestClient.Uri;

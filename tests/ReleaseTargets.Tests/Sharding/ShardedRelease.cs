@@ -38,16 +38,17 @@ internal sealed class ShardedRelease(AzuriteFixture azurite) : IDisposable
         }
     }
 
-    public Task<PushProcess> StartPushAsync(string shard, Uri? dataUri = null) =>
-        PushProcess.StartAsync(azurite, dataUri ?? azurite.Emulator.BlobServiceUri, ArtifactsOf(shard), Version, [$"--shard={shard}"]);
+    /// <param name="folderOf">Push another shard's folder under this shard's name (a careless re-run).</param>
+    public Task<PushProcess> StartPushAsync(string shard, Uri? dataUri = null, string? folderOf = null) =>
+        PushProcess.StartAsync(azurite, dataUri ?? azurite.Emulator.BlobServiceUri, ArtifactsOf(folderOf ?? shard), Version, [$"--shard={shard}"]);
 
     /// <summary>A push without --shard of the given shard folder.</summary>
     public Task<PushProcess> StartWholePushAsync(string folderOf) =>
         PushProcess.StartAsync(azurite, azurite.Emulator.BlobServiceUri, ArtifactsOf(folderOf), Version, stateDirectory: Path.Combine(_root, "whole-state"));
 
-    public async Task<(int Code, string Output)> PushAsync(string shard, Uri? dataUri = null)
+    public async Task<(int Code, string Output)> PushAsync(string shard, Uri? dataUri = null, string? folderOf = null)
     {
-        using var child = await StartPushAsync(shard, dataUri);
+        using var child = await StartPushAsync(shard, dataUri, folderOf);
         return (await child.WaitAsync(), child.Output);
     }
 

@@ -164,6 +164,24 @@ public sealed class ShardedReleaseTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task PushShard_AfterTheSealWithAnotherShardsArtifacts_IsRefusedAsDifferentContent()
+    {
+        using var release = new ShardedRelease(azurite);
+        release.WriteShard("a", seed: 1, ("a.bin", 700));
+        release.WriteShard("b", seed: 2, ("b.bin", 700));
+        Assert.Equal(0, (await release.PushAsync("a")).Code);
+        Assert.Equal(0, (await release.PushAsync("b")).Code);
+        Assert.Equal(0, (await release.SealAsync(["a", "b"], timeoutSeconds: 10)).Code);
+
+        // Every file is in the manifest, but not as shard b's: b was recorded with b.bin.
+        var (code, output) = await release.PushAsync("b", folderOf: "a");
+
+        Assert.Equal(1, code);
+        Assert.Contains($"Shard 'b' of release '{release.Version}' is already recorded with different artifacts", output, StringComparison.Ordinal);
+        await release.AssertSealedExactlyAsync("a", "b");
+    }
+
+    [Fact]
     public async Task PushWhole_OfAVersionBeingPushedInShards_IsRefused()
     {
         using var release = new ShardedRelease(azurite);

@@ -56,6 +56,29 @@ internal sealed class ShardPublication(BlobContainerClient container, StorageReq
         }
     }
 
+    /// <summary>
+    /// A re-run of a recorded shard must bring the content it recorded: after the seal, files that happen to be in the
+    /// manifest under another shard's record are not this shard's content (a shard name is published with one content).
+    /// </summary>
+    public async Task EnsureRecordedAsAsync(string contentDigest, StrongBox<int> control, CancellationToken cancellationToken)
+    {
+        var client = container.GetBlobClient(ShardRecord.BlobNameFor(version, shard));
+        ShardRecord? stored;
+        try
+        {
+            stored = ShardRecord.FromJson((await runner.RunAsync($"Reading the record of shard '{shard}'", async ct => (await client.DownloadContentAsync(ct)).Value.Content, cancellationToken, control)).ToString());
+        }
+        catch (StorageRequestException exception) when (exception.Kind == FaultKind.NotFound)
+        {
+            return;
+        }
+
+        if (stored?.ContentDigest != contentDigest)
+        {
+            throw DifferentContent(client.Uri, stored);
+        }
+    }
+
     /// <summary>Writes the shard record only if absent; one already there (an identical re-run) must name the same content.</summary>
     public async Task<Uri> RecordAsync(ShardRecord record, StrongBox<int> control, CancellationToken cancellationToken)
     {
@@ -70,9 +93,7 @@ internal sealed class ShardPublication(BlobContainerClient container, StorageReq
             var stored = ShardRecord.FromJson((await runner.RunAsync(step, async ct => (await client.DownloadContentAsync(ct)).Value.Content, cancellationToken, control)).ToString());
             if (stored?.ContentDigest != record.ContentDigest)
             {
-                throw new ReleaseTargetsException(
-                    $"Shard '{shard}' of release '{version}' is already recorded with different artifacts ({client.Uri}{(stored is null ? ", unreadable" : $", recorded by {stored.RecordedBy} at {stored.RecordedAt:u}")}). " +
-                    "A shard name is published with exactly one content: give this shard another --shard name, or publish under a new --release-version.");
+                throw DifferentContent(client.Uri, stored);
             }
 
             log.Verbose($"Shard '{shard}' of release '{version}' was already recorded with this same content.");
@@ -80,4 +101,8 @@ internal sealed class ShardPublication(BlobContainerClient container, StorageReq
 
         return client.Uri;
     }
+
+    private ReleaseTargetsException DifferentContent(Uri recordUrl, ShardRecord? stored) => new(
+        $"Shard '{shard}' of release '{version}' is already recorded with different artifacts ({recordUrl}{(stored is null ? ", unreadable" : $", recorded by {stored.RecordedBy} at {stored.RecordedAt:u}")}). " +
+        "A shard name is published with exactly one content: give this shard another --shard name, or publish under a new --release-version.");
 }
