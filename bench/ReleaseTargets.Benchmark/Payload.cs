@@ -43,6 +43,9 @@ internal sealed class Payload
         return new Payload(directory, files);
     }
 
+    /// <summary>A release version or blob prefix from a case name: "1 × 24 MiB" becomes "1-24-mib".</summary>
+    public static string Slug(string name) => System.Text.RegularExpressions.Regex.Replace(name, "[^A-Za-z0-9]+", "-").Trim('-').ToLowerInvariant();
+
     /// <summary>Blob names under a release prefix, as ReleaseTargets names them.</summary>
     public IReadOnlyList<(string Path, string BlobName)> BlobsUnder(string version) =>
         Files.Select(f => (f, $"{version}/{Path.GetFileName(f)}")).ToList();

@@ -19,20 +19,13 @@ internal sealed class AzCopyScenario(AzCopyContender azCopy, IReadOnlyList<Fresh
             inside[contender.Describe()] = [];
             contenders.Add((contender.Describe(), async rep =>
             {
-                var measured = await contender.PushAsync(payload, $"azcopy-{Slug(name)}-{rep}-rt-{contender.Variant}");
+                var measured = await contender.PushAsync(payload, $"azcopy-{Payload.Slug(name)}-{rep}-rt-{contender.Variant}");
                 inside[contender.Describe()].Add(measured);
                 return measured.Process;
             }));
         }
 
-        foreach (var tuning in new[] { AzCopyTuning.Defaults, AzCopyTuning.Tuned })
-        {
-            foreach (var md5 in new[] { true, false })
-            {
-                contenders.Add((AzCopyContender.Describe(tuning, md5), rep =>
-                    azCopy.CopyAsync(payload, $"azcopy-{Slug(name)}-{rep}-{tuning}-{(md5 ? "md5" : "plain")}".ToLowerInvariant(), tuning, md5)));
-            }
-        }
+        contenders.AddRange(AzCopyContenders(payload, $"azcopy-{Payload.Slug(name)}", relay: null));
 
         for (var rep = 0; rep < repetitions; rep++)
         {
@@ -74,16 +67,9 @@ internal sealed class AzCopyScenario(AzCopyContender azCopy, IReadOnlyList<Fresh
         var samples = new Dictionary<string, List<double>>();
         var contenders = new List<(string Name, Func<int, Task<ProcessMeasurement>> Run)>
         {
-            (releaseTargets[0].Describe(), async rep => (await releaseTargets[0].PushAsync(payload, $"lastbyte-{Slug(name)}-{rep}-rt", relay)).Process),
+            (releaseTargets[0].Describe(), async rep => (await releaseTargets[0].PushAsync(payload, $"lastbyte-{Payload.Slug(name)}-{rep}-rt", relay)).Process),
         };
-        foreach (var tuning in new[] { AzCopyTuning.Defaults, AzCopyTuning.Tuned })
-        {
-            foreach (var md5 in new[] { true, false })
-            {
-                contenders.Add((AzCopyContender.Describe(tuning, md5), rep =>
-                    azCopy.CopyAsync(payload, $"lastbyte-{Slug(name)}-{rep}-{tuning}-{(md5 ? "md5" : "plain")}".ToLowerInvariant(), tuning, md5, relay)));
-            }
-        }
+        contenders.AddRange(AzCopyContenders(payload, $"lastbyte-{Payload.Slug(name)}", relay));
 
         for (var rep = 0; rep < repetitions; rep++)
         {
@@ -101,5 +87,10 @@ internal sealed class AzCopyScenario(AzCopyContender azCopy, IReadOnlyList<Fresh
         return [.. samples.Select(s => new LastByteSeries(s.Key, [.. s.Value], Stats.Median(s.Value.ToArray()), payload.MiB / Stats.Median(s.Value.ToArray())))];
     }
 
-    private static string Slug(string name) => System.Text.RegularExpressions.Regex.Replace(name, "[^A-Za-z0-9]+", "-").Trim('-').ToLowerInvariant();
+    /// <summary>AzCopy at its defaults and tuned, each with and without --put-md5; each run copies to its own prefix.</summary>
+    private IEnumerable<(string Name, Func<int, Task<ProcessMeasurement>> Run)> AzCopyContenders(Payload payload, string prefix, LastByteRelay? relay) =>
+        from tuning in new[] { AzCopyTuning.Defaults, AzCopyTuning.Tuned }
+        from md5 in new[] { true, false }
+        select (AzCopyContender.Describe(tuning, md5), (Func<int, Task<ProcessMeasurement>>)(rep =>
+            azCopy.CopyAsync(payload, $"{prefix}-{rep}-{tuning}-{(md5 ? "md5" : "plain")}".ToLowerInvariant(), tuning, md5, relay)));
 }

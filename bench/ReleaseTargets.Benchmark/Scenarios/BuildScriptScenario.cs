@@ -70,17 +70,11 @@ internal sealed partial class BuildScriptScenario(BenchmarkSettings settings, st
     {
         var match = StageLine().Matches(output).FirstOrDefault(m => m.Groups["stage"].Value == stage)
             ?? throw new InvalidOperationException($"./build.sh printed no 'Stage {stage}:' line.");
-        return Units.ParseDuration(match.Groups["duration"].Value);
+        return ParseDuration(match.Groups["duration"].Value);
     }
 
-    [GeneratedRegex(@"Stage (?<stage>\w+): (?<duration>[0-9hms.]+) \(Succeeded")]
-    private static partial Regex StageLine();
-}
-
-internal static class Units
-{
     /// <summary>Reads back what ReleaseTargets prints: "0.4s", "1m05s", "2h03m".</summary>
-    public static double ParseDuration(string text)
+    private static double ParseDuration(string text)
     {
         double seconds = 0;
         foreach (Match part in Regex.Matches(text, @"(?<n>[0-9.]+)(?<u>[hms])"))
@@ -91,4 +85,7 @@ internal static class Units
 
         return seconds;
     }
+
+    [GeneratedRegex(@"Stage (?<stage>\w+): (?<duration>[0-9hms.]+) \(Succeeded")]
+    private static partial Regex StageLine();
 }

@@ -15,7 +15,7 @@ internal sealed class CleanScenario(BenchmarkSettings settings, ReleaseTargetsCo
         {
             async rep =>
             {
-                var outcome = await releaseTargets.PushAsync(payload.Directory, $"clean-{Slug(name)}-{rep}-rt", settings.BlockSizeMiB, settings.Concurrency, viaProxy: false);
+                var outcome = await releaseTargets.PushAsync(payload.Directory, $"clean-{Payload.Slug(name)}-{rep}-rt", settings.BlockSizeMiB, settings.Concurrency, viaProxy: false);
                 rt.Add(outcome.Push.TotalSeconds);
                 rtRefresh.Add(outcome.Refresh.TotalSeconds);
                 Print(rep, releaseTargets.Describe(settings.BlockSizeMiB, settings.Concurrency), outcome.Push, payload, $"(+{outcome.Refresh.TotalSeconds:0.00} s RefreshCredentials incl. MD5)");
@@ -36,7 +36,7 @@ internal sealed class CleanScenario(BenchmarkSettings settings, ReleaseTargetsCo
             },
             async rep =>
             {
-                var outcome = await releaseTargets.PushAsync(payload.Directory, $"clean-{Slug(name)}-{rep}-rt-other", settings.BlockSizeMiB, settings.OtherConcurrency, viaProxy: false);
+                var outcome = await releaseTargets.PushAsync(payload.Directory, $"clean-{Payload.Slug(name)}-{rep}-rt-other", settings.BlockSizeMiB, settings.OtherConcurrency, viaProxy: false);
                 rtHigh.Add(outcome.Push.TotalSeconds);
                 Print(rep, releaseTargets.Describe(settings.BlockSizeMiB, settings.OtherConcurrency), outcome.Push, payload, "(tuning, not the target's contender)");
             },
@@ -79,7 +79,4 @@ internal sealed class CleanScenario(BenchmarkSettings settings, ReleaseTargetsCo
 
     private void Print(int rep, string contender, TimeSpan duration, Payload payload, string note) =>
         output.WriteLine($"  #{rep + 1} {contender,-28} {duration.TotalSeconds,7:0.00} s {payload.MiB / duration.TotalSeconds,7:0.0} MiB/s {note}");
-
-    /// <summary>A release version is letters, digits, '.', '-', '+', '_': "1 × 24 MiB" becomes "1-24-MiB".</summary>
-    private static string Slug(string name) => System.Text.RegularExpressions.Regex.Replace(name, "[^A-Za-z0-9]+", "-").Trim('-');
 }

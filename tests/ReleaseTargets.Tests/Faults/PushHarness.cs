@@ -139,9 +139,11 @@ internal sealed class PushHarness : IAsyncDisposable
     /// The uncommitted blocks the service holds for an artifact, read until the list stops changing: after a client
     /// gives up (cancelled, killed) the proxy may still complete a block it was forwarding.
     /// </summary>
-    public async Task<List<string>> StableUncommittedAsync(string name)
+    public Task<List<string>> StableUncommittedAsync(string name) => StableUncommittedAsync(Direct.GetBlockBlobClient($"{Version}/{name}"));
+
+    /// <summary>The uncommitted block list of <paramref name="client"/> once two reads 0.5 s apart agree.</summary>
+    public static async Task<List<string>> StableUncommittedAsync(BlockBlobClient client)
     {
-        var client = Direct.GetBlockBlobClient($"{Version}/{name}");
         var previous = new List<string>();
         for (var i = 0; i < 20; i++)
         {

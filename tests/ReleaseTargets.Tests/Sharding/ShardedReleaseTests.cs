@@ -4,6 +4,8 @@ using ReleaseTargets.Push;
 using ReleaseTargets.Tests.Infrastructure;
 using ReleaseTargets.Tests.Infrastructure.FaultProxy;
 
+using ReleaseTargets.Tests.Faults;
+
 namespace ReleaseTargets.Tests.Sharding;
 
 /// <summary>
@@ -81,7 +83,7 @@ public sealed class ShardedReleaseTests(AzuriteFixture azurite)
             await child.WaitAsync();
         }
 
-        var staged = await StableUncommittedAsync(release, "big.bin");
+        var staged = await PushHarness.StableUncommittedAsync(release.Direct.GetBlockBlobClient($"{release.Version}/big.bin"));
         Assert.InRange(staged.Count, 5, 12);
 
         var (failedCode, failedOutput) = await release.SealAsync(["small", "big"], timeoutSeconds: 1);
@@ -222,22 +224,4 @@ public sealed class ShardedReleaseTests(AzuriteFixture azurite)
     }
 
     /// <summary>The uncommitted blocks, read until the list stops changing (the proxy may still complete a block after the kill).</summary>
-    private static async Task<List<string>> StableUncommittedAsync(ShardedRelease release, string name)
-    {
-        var client = release.Direct.GetBlockBlobClient($"{release.Version}/{name}");
-        var previous = new List<string>();
-        for (var i = 0; i < 20; i++)
-        {
-            var current = (await client.GetBlockListAsync(BlockListTypes.Uncommitted)).Value.UncommittedBlocks.Select(b => b.Name).ToList();
-            if (i > 0 && current.SequenceEqual(previous))
-            {
-                return current;
-            }
-
-            previous = current;
-            await Task.Delay(500);
-        }
-
-        return previous;
-    }
 }
