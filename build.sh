@@ -14,6 +14,11 @@ for arg in "$@"; do
   if [[ -z "$TARGET" && "$arg" != -* ]]; then TARGET="$arg"; else ARGS+=("$arg"); fi
 done
 
+# The tests need a few programs beyond the .NET SDK: installed here when missing, or named before anything runs.
+if [[ "${TARGET,,}" == test ]]; then
+  "$BASH" "$ROOT/build/test-prerequisites.sh"
+fi
+
 TEMP="$ROOT/.nuke/temp"
 MODULE="$TEMP/module"
 mkdir -p "$TEMP"
