@@ -9,8 +9,6 @@ internal static class AzuriteDefaults
 
     public const string Host = "127.0.0.1";
 
-    public const string PackageFolderName = "azurite";
-
     public const string InstallFolderName = "package";
 
     public const string DataFolderName = "data";

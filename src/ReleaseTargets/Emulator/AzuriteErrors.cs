@@ -17,7 +17,7 @@ internal static class AzuriteErrors
     }
 
     public static ReleaseTargetsException PackageMissing(string path) =>
-        new($"The pinned Azurite package file '{path}' does not exist. Reinstall ReleaseTargets so its 'azurite' folder is complete, or point AzuriteOptions.PackageDirectory at a folder holding package.json and package-lock.json.");
+        new($"The pinned Azurite package file '{path}' does not exist. Point AzuriteOptions.PackageDirectory at a folder holding both package.json and package-lock.json, or leave it unset to install the pair pinned inside ReleaseTargets.");
 
     public static ReleaseTargetsException InstallFailed(string directory, int exitCode, string output) =>
         new($"'npm ci' for Azurite {AzuriteDefaults.Version} in '{directory}' failed with exit code {exitCode.ToString(CultureInfo.InvariantCulture)}. Check network access to the npm registry and retry, {Alternative}{Tail(output)}");

@@ -18,12 +18,7 @@ internal static class AzuriteInstaller
     public static async Task<InstalledAzurite> InstallAsync(
         AzuriteSettings settings, NodeTools tools, IReleaseLog log, TimeProvider timeProvider, CancellationToken cancellationToken = default)
     {
-        var sources = PackageFiles.Select(f => Path.Combine(settings.PackageDirectory, f)).ToArray();
-        foreach (var source in sources.Where(s => !File.Exists(s)))
-        {
-            throw AzuriteErrors.PackageMissing(source);
-        }
-
+        var sources = ReadPinnedFiles(settings.PackageDirectory);
         var directory = settings.InstallDirectory;
         Directory.CreateDirectory(directory);
         var stamp = Stamp(sources);
@@ -35,9 +30,9 @@ internal static class AzuriteInstaller
             {
                 // Delete the stamp first: an install interrupted half-way must be redone by the next run.
                 File.Delete(stampFile);
-                foreach (var source in sources)
+                foreach (var (name, content) in sources)
                 {
-                    File.Copy(source, Path.Combine(directory, Path.GetFileName(source)), overwrite: true);
+                    await File.WriteAllBytesAsync(Path.Combine(directory, name), content, cancellationToken);
                 }
 
                 log.Information($"Installing Azurite {AzuriteDefaults.Version} with 'npm ci' into '{directory}' (only when the pinned lock file changes).");
@@ -56,12 +51,36 @@ internal static class AzuriteInstaller
         && File.Exists(stampFile)
         && string.Equals(File.ReadAllText(stampFile), stamp, StringComparison.Ordinal);
 
-    private static string Stamp(IEnumerable<string> sources)
+    /// <summary>
+    /// The pinned package.json and package-lock.json: from <paramref name="packageDirectory"/> when one is given, else the
+    /// pair embedded in this assembly (a Cake addin folder or a PackageReference consumer's bin has no loose files).
+    /// </summary>
+    private static (string Name, byte[] Content)[] ReadPinnedFiles(string? packageDirectory)
+    {
+        return PackageFiles.Select(name => (name, packageDirectory is null ? Embedded(name) : FromFolder(packageDirectory, name))).ToArray();
+
+        static byte[] FromFolder(string folder, string name)
+        {
+            var path = Path.Combine(folder, name);
+            return File.Exists(path) ? File.ReadAllBytes(path) : throw AzuriteErrors.PackageMissing(path);
+        }
+
+        static byte[] Embedded(string name)
+        {
+            var resource = $"ReleaseTargets.Emulator.azurite.{name}";
+            using var stream = typeof(AzuriteInstaller).Assembly.GetManifestResourceStream(resource) ?? throw AzuriteErrors.PackageMissing(resource);
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return copy.ToArray();
+        }
+    }
+
+    private static string Stamp(IEnumerable<(string Name, byte[] Content)> sources)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var source in sources)
+        foreach (var (_, content) in sources)
         {
-            hash.AppendData(File.ReadAllBytes(source));
+            hash.AppendData(content);
         }
 
         return Convert.ToHexString(hash.GetHashAndReset());

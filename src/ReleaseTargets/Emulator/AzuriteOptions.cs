@@ -20,8 +20,9 @@ public sealed class AzuriteOptions
     public string? InstallDirectory { get; set; }
 
     /// <summary>
-    /// The folder holding the pinned <c>package.json</c> and <c>package-lock.json</c>.
-    /// Default: <c>azurite</c> next to the ReleaseTargets assembly (a build engine such as Cake has its own base directory).
+    /// A folder holding another pinned <c>package.json</c> and <c>package-lock.json</c> to install instead.
+    /// Default: none — the pair built into the ReleaseTargets assembly, so the emulator installs the same way however the
+    /// module was taken in (a Cake <c>#addin</c>, a PackageReference, a published folder).
     /// </summary>
     public string? PackageDirectory { get; set; }
 
@@ -60,11 +61,8 @@ public sealed class AzuriteOptions
             state,
             Path.Combine(state, AzuriteDefaults.DataFolderName),
             Path.GetFullPath(InstallDirectory ?? Path.Combine(state, AzuriteDefaults.InstallFolderName)),
-            Path.GetFullPath(PackageDirectory ?? Path.Combine(ModuleDirectory, AzuriteDefaults.PackageFolderName)),
+            PackageDirectory is null ? null : Path.GetFullPath(PackageDirectory),
             Port,
             StartTimeout);
     }
-
-    private static string ModuleDirectory =>
-        Path.GetDirectoryName(typeof(AzuriteOptions).Assembly.Location) is { Length: > 0 } folder ? folder : AppContext.BaseDirectory;
 }

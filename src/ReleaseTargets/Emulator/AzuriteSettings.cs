@@ -5,7 +5,7 @@ internal sealed record AzuriteSettings(
     string StateDirectory,
     string DataDirectory,
     string InstallDirectory,
-    string PackageDirectory,
+    string? PackageDirectory,
     int Port,
     TimeSpan StartTimeout)
 {

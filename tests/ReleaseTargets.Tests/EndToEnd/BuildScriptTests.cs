@@ -105,24 +105,6 @@ public sealed partial class BuildScriptTests
         Assert.False(Directory.Exists(Path.Combine(scratch.Root, "artifacts")));
     }
 
-    [Fact]
-    public async Task ConsumerBuild_ComposesTheModuleOntoItsOwnBuildTask()
-    {
-        using var scratch = new ScratchRepository();
-        ScratchRepository.Copy(Path.Combine(ScratchRepository.Source, "tests/ReleaseTargets.Tests/EndToEnd/consumer/build.cake"), Path.Combine(scratch.Root, "build.cake"));
-        ScratchRepository.Copy(Path.Combine(ScratchRepository.Source, ".config"), Path.Combine(scratch.Root, ".config"));
-        ScratchRepository.Copy(Path.Combine(ScratchRepository.Source, ".nuke/temp/module"), Path.Combine(scratch.Root, "tools/releasetargets"));
-        scratch.ReuseInstalledAzurite();
-
-        Assert.Equal(0, (await scratch.RunAsync("dotnet", "tool restore")).ExitCode);
-        var (exitCode, output) = await scratch.RunAsync("dotnet", "cake build.cake --target=Push");
-
-        Assert.True(exitCode == 0, output);
-        Assert.Contains("app.bin (293.0 KiB) → ", output, StringComparison.Ordinal);
-        Assert.Contains("/releases/2.0.0-consumer/notes.txt", output, StringComparison.Ordinal);
-        Assert.True(output.IndexOf("Stage Build:", StringComparison.Ordinal) < output.IndexOf("Stage Push:", StringComparison.Ordinal), output);
-    }
-
     private static async Task<AzuriteEmulator> StartOnDataOfAsync(ScratchRepository scratch) =>
         await AzuriteEmulator.StartAsync(
             new AzuriteOptions { StateDirectory = Path.Combine(scratch.Root, ".nuke/temp/azurite") },

@@ -1,6 +1,7 @@
 // A user's own Cake build: its Build task makes the artifacts; ReleaseTargets adds RefreshCredentials and Push.
-#r "tools/releasetargets/ReleaseTargets.Cake.dll"
-#load "tools/releasetargets/ReleaseTargets.cake"
+// The test fills in the feed (the packages `./build.sh Build` wrote) and their version.
+#addin nuget:{{FEED}}?package=ReleaseTargets.Cake&version={{VERSION}}&loaddependencies=true
+#load nuget:{{FEED}}?package=ReleaseTargets.Cake&version={{VERSION}}
 
 Task("Build").Does(() =>
 {
