@@ -1,6 +1,5 @@
 using Cake.Core;
 using Cake.Core.Annotations;
-using ReleaseTargets.Configuration;
 using ReleaseTargets.Diagnostics;
 
 namespace ReleaseTargets.Cake;
@@ -29,29 +28,8 @@ public static class ReleaseTargetsAliases
         var commandLine = context.Arguments.GetArguments()
             .ToDictionary(a => a.Key, a => a.Value.LastOrDefault() ?? string.Empty, StringComparer.OrdinalIgnoreCase);
         var environment = EnvironmentVariables.Read();
-        var root = settings.RootDirectory ?? FindRoot(context.Environment.WorkingDirectory.FullPath);
-        var parametersFile = Path.Combine(root, settings.ParametersFile);
-        var options = ReleaseParameters.Resolve(
-            commandLine,
-            environment,
-            parametersFile,
-            CakeArguments.Concat(settings.BuildArguments),
-            settings.Defaults.ToDictionary(d => d.Key, d => d.Value),
-            rootDirectory: root); // Cake runs in the script's folder; relative paths mean the repository root, as in NUKE.
+        // Cake runs in the script's folder; relative paths mean the repository root, as in NUKE.
+        var options = settings.Resolve(commandLine, environment, CakeArguments, context.Environment.WorkingDirectory.FullPath);
         return new ReleaseRun(options, new CakeReleaseLog(context.Log), TimeProvider.System, environment);
-    }
-
-    /// <summary>The repository root: the nearest folder upwards holding <c>.nuke/</c>, else the working directory.</summary>
-    public static string FindRoot(string start)
-    {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            if (Directory.Exists(Path.Combine(dir.FullName, ".nuke")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return start;
     }
 }

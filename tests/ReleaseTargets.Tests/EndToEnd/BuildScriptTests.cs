@@ -120,5 +120,6 @@ public sealed partial class BuildScriptTests
     private static partial Regex ManifestLine();
 }
 
+/// <summary>End-to-end tests run one at a time; the consumer tests share one <c>./build.sh Build</c> of the packages.</summary>
 [CollectionDefinition("EndToEnd", DisableParallelization = true)]
-public sealed class EndToEndCollection;
+public sealed class EndToEndCollection : ICollectionFixture<PackedModule>;

@@ -12,7 +12,7 @@ namespace ReleaseTargets.Tests.EndToEnd;
 /// RefreshCredentials and Push onto its own Build task.
 /// </summary>
 [Collection("EndToEnd")]
-public sealed class CakeAddinConsumerTests(PackedModule module) : IClassFixture<PackedModule>
+public sealed class CakeAddinConsumerTests(PackedModule module)
 {
     [Fact]
     public async Task Push_FromTheNuGetFeed_PublishesTheConsumersArtifactsWhole()
@@ -58,7 +58,7 @@ public sealed class CakeAddinConsumerTests(PackedModule module) : IClassFixture<
     private async Task<ScratchRepository> ConsumerAsync()
     {
         var consumer = new ScratchRepository();
-        var script = (await File.ReadAllTextAsync(Path.Combine(ScratchRepository.Source, "tests/ReleaseTargets.Tests/EndToEnd/consumer/build.cake")))
+        var script = (await File.ReadAllTextAsync(Path.Combine(ScratchRepository.Source, "tests/consumers/cake/build.cake")))
             .Replace("{{FEED}}", module.Feed, StringComparison.Ordinal)
             .Replace("{{VERSION}}", module.Version, StringComparison.Ordinal);
         await File.WriteAllTextAsync(Path.Combine(consumer.Root, "build.cake"), script);

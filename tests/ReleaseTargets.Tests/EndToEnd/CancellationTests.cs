@@ -32,7 +32,7 @@ public sealed partial class CancellationTests(ITestOutputHelper output)
         Random.Shared.NextBytes(payload);
         await File.WriteAllBytesAsync(Path.Combine(artifacts, "payload.nupkg"), payload);
 
-        var cancelled = await RunAndSignalAsync(scratch, signal);
+        var cancelled = await RunAndSignalAsync(scratch.Root, "bash " + PushArguments, signal);
 
         output.WriteLine($"{name}: signal → exit {cancelled.SignalToExit.TotalSeconds:0.00} s, exit code {cancelled.ExitCode}");
         Assert.True(cancelled.ExitCode != 0, cancelled.Output);
@@ -62,13 +62,14 @@ public sealed partial class CancellationTests(ITestOutputHelper output)
         Assert.Equal(PayloadBytes - ((long)reused * BlockBytes), sent);
     }
 
-    private async Task<(int ExitCode, string Output, TimeSpan SignalToExit)> RunAndSignalAsync(ScratchRepository scratch, int signal)
+    /// <summary>Runs <paramref name="commandLine"/>, sends <paramref name="signal"/> once it prints push progress, and waits for it to exit.</summary>
+    internal static async Task<(int ExitCode, string Output, TimeSpan SignalToExit)> RunAndSignalAsync(string workingDirectory, string commandLine, int signal)
     {
         // `env --default-signal` undoes an inherited "ignore SIGINT" (e.g. a test host started in the background by a
         // shell without job control), which would make this test pass or fail for reasons outside the build.
-        var start = new ProcessStartInfo("env", "--default-signal=INT,TERM bash " + PushArguments)
+        var start = new ProcessStartInfo("env", "--default-signal=INT,TERM " + commandLine)
         {
-            WorkingDirectory = scratch.Root,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -133,7 +134,7 @@ public sealed partial class CancellationTests(ITestOutputHelper output)
         JsonDocument.Parse(File.ReadAllText(Path.Combine(artifacts, "push-report.json"))).RootElement.Clone();
 
     /// <summary>Every process whose command line names <paramref name="dataDirectory"/> (Azurite's <c>--location</c>).</summary>
-    private static List<string> AzuriteProcessesOn(string dataDirectory)
+    internal static List<string> AzuriteProcessesOn(string dataDirectory)
     {
         var found = new List<string>();
         foreach (var folder in Directory.EnumerateDirectories("/proc").Where(d => Path.GetFileName(d).All(char.IsAsciiDigit)))

@@ -7,8 +7,11 @@ public sealed partial class PackedModule : IAsyncLifetime
 {
     private readonly ScratchRepository _repository = new();
 
-    /// <summary>The folder holding the .nupkg files, as a NuGet source (<c>file:///…</c>).</summary>
-    public string Feed => new Uri(Path.Combine(_repository.Root, "artifacts") + "/").AbsoluteUri.TrimEnd('/');
+    /// <summary>The folder holding the .nupkg files.</summary>
+    public string FeedDirectory => Path.Combine(_repository.Root, "artifacts");
+
+    /// <summary>The same folder as a Cake NuGet source (<c>file:///…</c>).</summary>
+    public string Feed => new Uri(FeedDirectory + "/").AbsoluteUri.TrimEnd('/');
 
     public string Version { get; private set; } = "";
 

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using ReleaseTargets.Emulator;
+using ReleaseTargets.Push;
+using ReleaseTargets.Tests.Infrastructure;
+
+namespace ReleaseTargets.Tests.EndToEnd;
+
+/// <summary>
+/// A C# build outside this repository — the shape of a NUKE build project — takes ReleaseTargets with a PackageReference
+/// from the packages <c>./build.sh Build</c> wrote, and composes Build → RefreshCredentials → Push with one call
+/// (<see cref="ReleaseTargets.Composition.ReleaseBuild"/>). Run from its project folder, a subfolder of its root (the folder holding <c>.nuke/</c>).
+/// </summary>
+[Collection("EndToEnd")]
+public sealed class CodeFirstConsumerTests(PackedModule module)
+{
+    private const string Consumer = "tests/consumers/codefirst";
+
+    [Fact]
+    public async Task DotnetRun_Push_ThreeStagesAgainstAzuriteHistorySavedEmulatorStopped()
+    {
+        using var root = await ConsumerAsync();
+
+        var (exitCode, output) = await root.RunAsync("bash", "-c \"cd build && dotnet run -- Push --configuration=Release\"");
+
+        Assert.True(exitCode == 0, output);
+        var build = output.IndexOf("Stage Build:", StringComparison.Ordinal);
+        var refresh = output.IndexOf("Stage RefreshCredentials:", StringComparison.Ordinal);
+        var push = output.IndexOf("Stage Push:", StringComparison.Ordinal);
+        Assert.True(build >= 0 && build < refresh && refresh < push, output);
+        Assert.Contains("/releases/3.0.0-codefirst/release-manifest.json", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("sig=", output, StringComparison.Ordinal);
+
+        // Relative paths mean the root (the folder holding .nuke/), not the build project's folder.
+        Assert.True(File.Exists(Path.Combine(root.Root, "artifacts", "app.bin")), output);
+        using var history = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(root.Root, ".nuke/temp/stage-history.json")));
+        Assert.Equal(["Build", "RefreshCredentials", "Push"], history.RootElement.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("stage").GetString()));
+        Assert.Empty(CancellationTests.AzuriteProcessesOn(Path.Combine(root.Root, ".nuke/temp/azurite/data")));
+
+        await using var emulator = await AzuriteEmulator.StartAsync(
+            new AzuriteOptions { StateDirectory = Path.Combine(root.Root, ".nuke/temp/azurite") }, new CapturingLog(), TimeProvider.System);
+        var container = new BlobServiceClient(emulator.BlobServiceUri, emulator.CreateTokenCredential(), new BlobClientOptions { Transport = emulator.CreateTransport() })
+            .GetBlobContainerClient("releases");
+        var manifest = ReleaseManifest.FromJson((await container.GetBlobClient("3.0.0-codefirst/release-manifest.json").DownloadContentAsync()).Value.Content.ToString())!;
+        Assert.Equal(["app.bin", "notes.txt"], manifest.Artifacts.Select(a => a.Name).Order(StringComparer.Ordinal));
+        foreach (var artifact in manifest.Artifacts)
+        {
+            var published = (await container.GetBlobClient($"3.0.0-codefirst/{artifact.Name}").DownloadContentAsync()).Value.Content.ToArray();
+            Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(root.Root, "artifacts", artifact.Name)), published);
+        }
+    }
+
+    [Fact]
+    public async Task DotnetRun_MisspeltParameter_FailsBeforeBuildNamingIt()
+    {
+        using var root = await ConsumerAsync();
+
+        var (exitCode, output) = await root.RunAsync("bash", "-c \"cd build && dotnet run -- Push --contaner=releases --configuration=Release\"");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Unknown parameter '--contaner'. Known parameters: --storage-url, --container", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("configuration", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Stage Build", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(root.Root, "artifacts")), output);
+    }
+
+    [Fact]
+    public async Task SigintMidPush_CancelsInOrderLikeTheCakePath()
+    {
+        using var root = await ConsumerAsync();
+        var artifacts = Directory.CreateDirectory(Path.Combine(root.Root, "artifacts")).FullName;
+        var payload = new byte[128 * 1024 * 1024];
+        Random.Shared.NextBytes(payload);
+        await File.WriteAllBytesAsync(Path.Combine(artifacts, "payload.bin"), payload);
+        var publish = await root.RunAsync("dotnet", "build build -o build/out -v q");
+        Assert.True(publish.ExitCode == 0, publish.Output);
+
+        var cancelled = await CancellationTests.RunAndSignalAsync(
+            Path.Combine(root.Root, "build"), "dotnet out/CodeFirstBuild.dll Push --block-size-mi-b=1 --concurrency=1 --progress-interval=1s", signal: 2);
+
+        Assert.True(cancelled.ExitCode == 130, cancelled.Output);
+        Assert.Contains("Cancelling the release (SIGINT): in-flight requests are being cancelled; staged blocks are kept and a re-run resumes.", cancelled.Output, StringComparison.Ordinal);
+        Assert.Contains("Push of release '3.0.0-codefirst' was cancelled after sending ", cancelled.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Release manifest:", cancelled.Output, StringComparison.Ordinal);
+        Assert.Contains("Stage Push: ", cancelled.Output, StringComparison.Ordinal);
+        Assert.Empty(CancellationTests.AzuriteProcessesOn(Path.Combine(root.Root, ".nuke/temp/azurite/data")));
+    }
+
+    [Fact]
+    public async Task Readme_CodeFirstSnippet_IsTheTestedConsumer()
+    {
+        var readme = await File.ReadAllTextAsync(Path.Combine(ScratchRepository.Source, "README.md"));
+        var program = (await File.ReadAllTextAsync(Path.Combine(ScratchRepository.Source, Consumer, "Program.cs"))).ReplaceLineEndings("\n");
+
+        Assert.Contains("```csharp\n" + program + "```\n", readme.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    /// <summary>A root (<c>.nuke/</c>, a nuget.config naming the feed) with the consumer project in <c>build/</c>, referencing the packed version.</summary>
+    private async Task<ScratchRepository> ConsumerAsync()
+    {
+        var root = new ScratchRepository();
+        var project = Path.Combine(root.Root, "build");
+        Directory.CreateDirectory(project);
+        File.Copy(Path.Combine(ScratchRepository.Source, Consumer, "Program.cs"), Path.Combine(project, "Program.cs"));
+        var csproj = await File.ReadAllTextAsync(Path.Combine(ScratchRepository.Source, Consumer, "CodeFirstBuild.csproj"));
+        await File.WriteAllTextAsync(Path.Combine(project, "CodeFirstBuild.csproj"), csproj.Replace("{{VERSION}}", module.Version, StringComparison.Ordinal));
+        await File.WriteAllTextAsync(Path.Combine(root.Root, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="releasetargets-build" value="{module.FeedDirectory}" />
+              </packageSources>
+            </configuration>
+            """);
+        root.ReuseInstalledAzurite();
+        return root;
+    }
+}
