@@ -6,9 +6,9 @@ using ReleaseTargets.Tests.Infrastructure.Registry;
 
 namespace ReleaseTargets.Tests.Registry;
 
-/// <summary>A whole release (RefreshCredentials → Push on a real Azurite) against a registry that echoes the credentials back.</summary>
+/// <summary>A whole release (RefreshCredentials → Push on a real Azurite) against a registry that steers or echoes credentials.</summary>
 [Collection("Azurite")]
-public sealed class RegistrySecretTests(AzuriteFixture azurite)
+public sealed class HostileRegistryReleaseTests(AzuriteFixture azurite)
 {
     /// <summary>Seven characters, with a '+' that push-report.json would write as \u002B.</summary>
     private const string ShortPassword = "Zq7+xW2";
@@ -36,6 +36,32 @@ public sealed class RegistrySecretTests(AzuriteFixture azurite)
             Assert.DoesNotContain(ShortPassword, output, StringComparison.Ordinal);
             Assert.DoesNotContain("Zq7\\u002BxW2", output, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task A_release_sends_uploads_to_a_host_named_in_registry_upload_hosts_without_credentials_and_refuses_it_otherwise()
+    {
+        await using var harness = await PushHarness.StartAsync(azurite, ("app.txt", 1000));
+        await using var registry = await HostileRegistry.StartAsync("pw-" + Guid.NewGuid().ToString("N"), bearer: true);
+        await OciLayoutWriter.WriteAsync(Path.Combine(harness.ArtifactsDirectory, "web"), seed: 62, 1000);
+        harness.Environment[ReleaseImages.UsernameVariable] = HostileRegistry.Username;
+        harness.Environment[ReleaseImages.PasswordVariable] = registry.Password;
+
+        var refused = await Assert.ThrowsAnyAsync<ReleaseTargetsException>(() => harness.PushAsync(harness.Options(o => o.Registry = registry.BaseUri)));
+
+        Assert.Contains($"allow it with --registry-upload-hosts={registry.UploadHost}", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(registry.OnUploadHost);
+
+        var report = await harness.PushAsync(harness.Options(o =>
+        {
+            o.Registry = registry.BaseUri;
+            o.RegistryUploadHosts = registry.UploadHost;
+        }));
+
+        Assert.Equal(ArtifactOutcome.Uploaded, Assert.Single(report.Images!).Outcome);
+        Assert.Contains(registry.OnUploadHost, r => r.Method == "PATCH");
+        Assert.All(registry.OnUploadHost, r => Assert.Equal(string.Empty, r.Authorization));
+        await harness.AssertManifestCompleteAsync("app.txt");
     }
 
     private static IEnumerable<Exception> Chain(Exception? exception)
