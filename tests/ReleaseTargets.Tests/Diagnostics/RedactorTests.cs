@@ -50,6 +50,14 @@ public sealed class RedactorTests
     }
 
     [Fact]
+    public void Redact_ShortSecret_AlsoMasksTheSameLettersInsideOtherText()
+    {
+        Redactor.Register("Wq9");
+
+        Assert.Equal("x***y", Redactor.Redact("xWq9y"));
+    }
+
+    [Fact]
     public void Redact_BasicCredentials_MasksThePairItsBase64AndThePasswordAlone()
     {
         var password = "p" + Guid.NewGuid().ToString("N")[..6];

@@ -109,6 +109,27 @@ public sealed class RegistryHostPolicyTests
         Assert.NotNull(hosts.CheckHandedBack(new Uri("https://uploads.example:9000/u/1"), "a Location"));
     }
 
+    [Theory]
+    [InlineData("https://registry.example", "https://auth.example/token", true, true)]
+    [InlineData("https://registry.example", "http://auth.example/token", false, false)]
+    [InlineData("http://127.0.0.1:5000", "http://127.0.0.1:5001/token", true, true)]
+    [InlineData("http://127.0.0.1:5000", "http://127.0.0.2:5001/token", true, false)]
+    [InlineData("http://127.0.0.1:5000", "http://127.0.0.2:5001/token", false, true)]
+    [InlineData("https://registry.example", "ftp://registry.example/token", false, false)]
+    public void A_token_realm_is_https_or_loopback_http_and_gets_credentials_over_http_only_on_the_registrys_host(string registry, string realm, bool sendsCredentials, bool accepted)
+    {
+        var hosts = new RegistryHostPolicy(new Uri(registry));
+
+        if (accepted)
+        {
+            Assert.Equal(new Uri(realm), hosts.CheckRealm(realm, sendsCredentials));
+        }
+        else
+        {
+            Assert.Throws<ReleaseTargetsException>(() => hosts.CheckRealm(realm, sendsCredentials));
+        }
+    }
+
     private static PushRetryOptions Retry => new() { BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50), MaxRetries = 1 };
 
     private static async Task<ImageResult> PushAsync(HostileRegistry registry, IReadOnlyList<string> uploadHosts)
