@@ -29,7 +29,7 @@ public sealed class HostileRegistryReleaseTests(AzuriteFixture azurite)
         var image = System.Text.Json.Nodes.JsonNode.Parse(json)!["images"]![0]!;
         // The echo did arrive and was reported, masked: the test would pass vacuously if the error never got that far.
         Assert.Equal("Failed", image["outcome"]!.GetValue<string>());
-        Assert.Contains("answered 400 ***", image["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains($"answered 400 {HostileRegistry.Username}/***", image["error"]!.GetValue<string>(), StringComparison.Ordinal);
         var messages = string.Join("\n", Chain(failed).Select(e => e.Message));
         foreach (var output in new[] { harness.Log.Text, messages, json })
         {

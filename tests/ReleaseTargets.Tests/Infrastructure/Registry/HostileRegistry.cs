@@ -40,7 +40,7 @@ public sealed class HostileRegistry : IAsyncDisposable
         /// <summary>307 to the upload host (what a transport that follows redirects would chase).</summary>
         RedirectToUploadHost,
 
-        /// <summary>400 whose OCI error body echoes <c>user:password</c> back.</summary>
+        /// <summary>400 whose OCI error body echoes <c>user/password</c> back.</summary>
         ErrorEchoingCredentials,
     }
 
@@ -180,7 +180,8 @@ public sealed class HostileRegistry : IAsyncDisposable
             default:
                 context.Response.StatusCode = 400;
                 context.Response.ContentType = "application/json";
-                var echoed = $"{Username}:{Password}";
+                // Not the "user:password" pair as registered: the password alone must be masked too.
+                var echoed = $"{Username}/{Password}";
                 await context.Response.WriteAsync($"{{\"errors\":[{{\"code\":\"{echoed}\",\"message\":\"bad credentials {echoed}\"}}]}}");
                 return;
         }
