@@ -41,7 +41,7 @@ public static partial class Redactor
                 | KnownSecrets.Add(JsonEncodedText.Encode(secret).ToString());
             if (added)
             {
-                _ordered = KnownSecrets.OrderByDescending(s => s.Length).ThenBy(s => s, StringComparer.Ordinal).ToArray();
+                Volatile.Write(ref _ordered, KnownSecrets.OrderByDescending(s => s.Length).ThenBy(s => s, StringComparer.Ordinal).ToArray());
             }
         }
     }
