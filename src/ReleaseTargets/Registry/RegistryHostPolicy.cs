@@ -102,7 +102,7 @@ public sealed class RegistryHostPolicy
             return null;
         }
 
-        var hasPort = entry.LastIndexOf(':') is var colon and > 0 && colon > entry.LastIndexOf(']') && int.TryParse(entry.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out _);
-        return (uri.IdnHost, hasPort ? uri.Port : null);
+        // A bare host allows any port; "host:port" only that one.
+        return (uri.IdnHost, entry.EndsWith(":" + uri.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal) ? uri.Port : null);
     }
 }
