@@ -59,7 +59,7 @@ public static class OciLayoutReader
         var (digest, size, mediaType) = Describe(parent, descriptor);
         if (!OciMediaTypes.IsManifest(mediaType))
         {
-            throw Problem(directory, $"manifest {digest} has media type '{mediaType}', which is not an image manifest or index");
+            throw parent.Problem($"manifest {digest} has media type '{mediaType}', which is not an image manifest or index");
         }
 
         if (manifests.Any(m => m.Digest == digest))
