@@ -81,6 +81,12 @@ public sealed class ReleaseOptions
     /// <summary>A repository of the same registry to mount blobs from instead of uploading them. Default: empty — none.</summary>
     public string RegistryMountFrom { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Comma-separated hosts (<c>host</c> or <c>host:port</c>) other than the registry's own that its upload <c>Location</c>s may
+    /// name; they get the uploads without credentials. Default: empty — a <c>Location</c> on another host fails the push.
+    /// </summary>
+    public string RegistryUploadHosts { get; set; } = string.Empty;
+
     /// <summary>When set, the release's files are also pushed as one OCI artifact (as <c>oras push</c> does) to this repository, with the image tags. Default: empty — files go to storage only.</summary>
     public string ArtifactRepository { get; set; } = string.Empty;
 

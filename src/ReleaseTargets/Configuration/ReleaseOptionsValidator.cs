@@ -181,6 +181,11 @@ public static partial class ReleaseOptionsValidator
             }
         }
 
+        foreach (var problem in Registry.RegistryHostPolicy.Problems(options.RegistryUploadHosts))
+        {
+            yield return problem;
+        }
+
         if (!string.IsNullOrEmpty(options.RegistryMountFrom) && options.RegistryMountFrom == options.Repository)
         {
             yield return $"--registry-mount-from '{options.RegistryMountFrom}' is the repository being pushed to: name another repository of the same registry, or leave it empty.";

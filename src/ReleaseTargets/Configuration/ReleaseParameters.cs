@@ -60,6 +60,8 @@ public static class ReleaseParameters
         new("Repository", "Repository of a single image layout; with several, <Repository>/<folder>. Empty: the layout folder's name.", "(empty: folder name)", (o, v) => Set(() => o.Repository = v.Trim())),
         new("ImageTags", "Semicolon-separated tags every image gets, each written after everything it names.", "(empty: the release version)", (o, v) => Set(() => o.ImageTags = v.Trim())),
         new("RegistryMountFrom", "Repository of the same registry to mount existing blobs from (cross-repository mount).", "(empty: none)", (o, v) => Set(() => o.RegistryMountFrom = v.Trim())),
+        new("RegistryUploadHosts", "Comma-separated host[:port] list of other hosts the registry may send uploads to (its Location); they never get credentials.", "(empty: the registry's own host only)",
+            (o, v) => Set(() => o.RegistryUploadHosts = v.Trim())),
         new("ArtifactRepository", "Also push the release's files as one OCI artifact (oras-style) to this repository of the registry, with the image tags.", "(empty: files go to storage only)", (o, v) => Set(() => o.ArtifactRepository = v.Trim())),
         new("Shard", "This agent's shard of a sharded release: Push records the shard instead of writing the manifest; Seal writes it.", "(empty: not sharded)",
             (o, v) => Set(() => o.Shard = v.Trim().Length == 0 ? null : v.Trim())),

@@ -1,4 +1,5 @@
-using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace ReleaseTargets.Diagnostics;
@@ -12,17 +13,45 @@ public static partial class Redactor
 {
     public const string Mask = "***";
 
-    private static readonly ConcurrentDictionary<string, byte> KnownSecrets = new(StringComparer.Ordinal);
+    private static readonly Lock Gate = new();
+    private static readonly HashSet<string> KnownSecrets = new(StringComparer.Ordinal);
 
-    /// <summary>Remembers a secret value so that it is masked wherever it later appears verbatim.</summary>
+    // Longest first, so a short secret inside a longer one never leaves the rest of the longer one readable.
+    private static string[] _ordered = [];
+
+    /// <summary>
+    /// Remembers a secret value so that it is masked wherever it later appears verbatim, URL-escaped or JSON-escaped.
+    /// Every secret counts, whatever its length (issue 21: a 7-character password echoed in a registry error body was
+    /// printed because values under 8 characters were skipped). The price is deliberate: a very short secret also masks
+    /// the same letters inside ordinary words ("pass" makes "password" read "***word"). A log that reads oddly is the
+    /// lesser harm; a password that short is worth changing anyway.
+    /// </summary>
     public static void Register(string? secret)
     {
-        // Very short values would mask ordinary words; real secrets are long.
-        if (!string.IsNullOrEmpty(secret) && secret.Length >= 8)
+        if (string.IsNullOrEmpty(secret))
         {
-            KnownSecrets.TryAdd(secret, 0);
-            KnownSecrets.TryAdd(Uri.EscapeDataString(secret), 0);
+            return;
         }
+
+        lock (Gate)
+        {
+            var added = KnownSecrets.Add(secret)
+                | KnownSecrets.Add(Uri.EscapeDataString(secret))
+                // push-report.json escapes '+', '<', '&', quotes and non-ASCII ("a+b" is written "a\u002Bb").
+                | KnownSecrets.Add(JsonEncodedText.Encode(secret).ToString());
+            if (added)
+            {
+                Volatile.Write(ref _ordered, KnownSecrets.OrderByDescending(s => s.Length).ThenBy(s => s, StringComparer.Ordinal).ToArray());
+            }
+        }
+    }
+
+    /// <summary>A user name and password: the password alone, the <c>user:password</c> pair and its base64 (a basic header).</summary>
+    public static void RegisterBasicCredentials(string username, string password)
+    {
+        Register(password);
+        Register($"{username}:{password}");
+        Register(Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{password}")));
     }
 
     public static string Redact(string? text)
@@ -32,7 +61,7 @@ public static partial class Redactor
             return text ?? string.Empty;
         }
 
-        foreach (var secret in KnownSecrets.Keys)
+        foreach (var secret in Volatile.Read(ref _ordered))
         {
             if (text.Contains(secret, StringComparison.Ordinal))
             {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace ReleaseTargets.Registry;
@@ -30,14 +29,15 @@ public static class OciLayoutReader
     /// <summary>Reads and verifies the layout in <paramref name="directory"/>; the report calls it <paramref name="name"/>.</summary>
     public static async Task<OciImage> ReadAsync(string directory, string name, CancellationToken cancellationToken)
     {
-        var layout = ReadJson(System.IO.Path.Combine(directory, LayoutFileName), directory);
-        if (layout["imageLayoutVersion"]?.GetValue<string>() is not { } version || !version.StartsWith("1.", StringComparison.Ordinal))
+        var layout = await ReadJsonAsync(directory, LayoutFileName, cancellationToken);
+        if (layout.String(layout.Root, "imageLayoutVersion") is not { } version || !version.StartsWith("1.", StringComparison.Ordinal))
         {
             throw Problem(directory, $"{LayoutFileName} does not declare imageLayoutVersion 1.x");
         }
 
-        var index = ReadJson(System.IO.Path.Combine(directory, "index.json"), directory);
-        var descriptors = index["manifests"]?.AsArray() ?? [];
+        RefuseLinkedFolders(directory);
+        var index = await ReadJsonAsync(directory, "index.json", cancellationToken);
+        var descriptors = index.Elements(index.Root, "manifests");
         if (descriptors.Count != 1)
         {
             throw Problem(directory, $"index.json lists {descriptors.Count} manifests; this push expects exactly one image (or one multi-platform index) per layout folder — put each image in a folder of its own");
@@ -45,16 +45,21 @@ public static class OciLayoutReader
 
         var blobs = new Dictionary<string, OciBlob>(StringComparer.Ordinal);
         var manifests = new List<OciManifest>();
-        await AddManifestAsync(directory, descriptors[0]!, blobs, manifests, cancellationToken);
+        await AddManifestAsync(directory, index, descriptors[0], blobs, manifests, cancellationToken);
         return new OciImage(name, directory, blobs.Values.ToList(), manifests);
     }
 
-    private static async Task AddManifestAsync(string directory, JsonNode descriptor, Dictionary<string, OciBlob> blobs, List<OciManifest> manifests, CancellationToken cancellationToken)
+    /// <summary>"The OCI image layout '&lt;folder&gt;' cannot be pushed: &lt;what&gt;." — the one shape of a layout problem.</summary>
+    internal static ReleaseTargetsException Problem(string directory, string what) =>
+        new($"The OCI image layout '{directory}' cannot be pushed: {what}.");
+
+    /// <param name="parent">The file that holds <paramref name="descriptor"/>.</param>
+    private static async Task AddManifestAsync(string directory, OciLayoutJson parent, JsonObject descriptor, Dictionary<string, OciBlob> blobs, List<OciManifest> manifests, CancellationToken cancellationToken)
     {
-        var (digest, size, mediaType) = Describe(directory, descriptor);
+        var (digest, size, mediaType) = Describe(parent, descriptor);
         if (!OciMediaTypes.IsManifest(mediaType))
         {
-            throw Problem(directory, $"manifest {digest} has media type '{mediaType}', which is not an image manifest or index");
+            throw parent.Problem($"manifest {digest} has media type '{mediaType}', which is not an image manifest or index");
         }
 
         if (manifests.Any(m => m.Digest == digest))
@@ -62,33 +67,33 @@ public static class OciLayoutReader
             return;
         }
 
-        var path = BlobPath(directory, digest);
-        var content = await File.ReadAllBytesAsync(path, cancellationToken);
-        if (content.Length != size || OciDigest.Of(content) != digest)
+        var info = RegularBlob(directory, digest, "manifest");
+        if (info.Length != size || size > RegistryDefaults.MaxManifestBytes)
         {
-            throw Problem(directory, $"blobs/sha256/{OciDigest.Hex(digest)} does not match its digest or size ({content.Length} bytes, {size} declared)");
+            throw Problem(directory, $"{BlobName(digest)} does not match its digest or size ({info.Length} bytes, {size} declared{(size > RegistryDefaults.MaxManifestBytes ? $", over the {RegistryDefaults.MaxManifestBytes / (1024 * 1024)} MiB a manifest may have" : "")})");
         }
 
-        var manifest = JsonNode.Parse(content) ?? throw Problem(directory, $"manifest {digest} is empty");
+        var content = await File.ReadAllBytesAsync(info.FullName, cancellationToken);
+        if (content.Length != size || OciDigest.Of(content) != digest)
+        {
+            throw Problem(directory, $"{BlobName(digest)} does not match its digest or size ({content.Length} bytes, {size} declared)");
+        }
+
+        // The whole shape first, then the files it names: a malformed manifest is reported as such, not as a missing blob.
+        var manifest = OciLayoutJson.Parse(directory, BlobName(digest), content);
         if (OciMediaTypes.IsIndex(mediaType))
         {
-            foreach (var child in manifest["manifests"]?.AsArray() ?? [])
+            foreach (var child in manifest.Elements(manifest.Root, "manifests"))
             {
-                await AddManifestAsync(directory, child!, blobs, manifests, cancellationToken);
+                await AddManifestAsync(directory, manifest, child, blobs, manifests, cancellationToken);
             }
         }
         else
         {
-            var parts = new List<JsonNode?> { manifest["config"] };
-            parts.AddRange(manifest["layers"]?.AsArray() ?? []);
-            foreach (var part in parts)
+            var config = manifest.Object(manifest.Root, "config") ?? throw manifest.Problem($"manifest {digest} has no config");
+            foreach (var part in manifest.Elements(manifest.Root, "layers").Prepend(config))
             {
-                if (part is null)
-                {
-                    throw Problem(directory, $"manifest {digest} has no config");
-                }
-
-                await AddBlobAsync(directory, part, blobs, cancellationToken);
+                await AddBlobAsync(directory, manifest, part, blobs, cancellationToken);
             }
         }
 
@@ -96,62 +101,84 @@ public static class OciLayoutReader
         manifests.Add(new OciManifest(digest, mediaType, content));
     }
 
-    private static async Task AddBlobAsync(string directory, JsonNode descriptor, Dictionary<string, OciBlob> blobs, CancellationToken cancellationToken)
+    private static async Task AddBlobAsync(string directory, OciLayoutJson parent, JsonObject descriptor, Dictionary<string, OciBlob> blobs, CancellationToken cancellationToken)
     {
-        var (digest, size, _) = Describe(directory, descriptor);
+        var (digest, size, _) = Describe(parent, descriptor);
         if (blobs.ContainsKey(digest))
         {
             return;
         }
 
-        var path = BlobPath(directory, digest);
-        var info = new FileInfo(path);
-        if (!info.Exists || info.LinkTarget is not null)
+        var info = RegularBlob(directory, digest, "blob");
+        if (info.Length != size || await OciDigest.OfFileAsync(info.FullName, cancellationToken) != digest)
         {
-            throw Problem(directory, $"blob {digest} is missing (expected the regular file blobs/sha256/{OciDigest.Hex(digest)})");
+            throw Problem(directory, $"{BlobName(digest)} does not match its digest or size ({info.Length} bytes, {size} declared)");
         }
 
-        if (info.Length != size || await OciDigest.OfFileAsync(path, cancellationToken) != digest)
-        {
-            throw Problem(directory, $"blobs/sha256/{OciDigest.Hex(digest)} does not match its digest or size ({info.Length} bytes, {size} declared)");
-        }
-
-        blobs[digest] = new OciBlob(digest, size, path);
+        blobs[digest] = new OciBlob(digest, size, info.FullName);
     }
 
-    private static (string Digest, long Size, string MediaType) Describe(string directory, JsonNode descriptor)
+    /// <summary>The blob's file, which must be a regular file inside the layout: a link is refused as a link, never followed.</summary>
+    private static FileInfo RegularBlob(string directory, string digest, string kind)
     {
-        var digest = descriptor["digest"]?.GetValue<string>();
+        var info = new FileInfo(System.IO.Path.Combine(directory, "blobs", "sha256", OciDigest.Hex(digest)));
+        if (info.LinkTarget is { } target)
+        {
+            throw Problem(directory, $"{kind} {digest} is a symbolic link ({BlobName(digest)} → '{target}'); links are not followed: copy the file into the layout");
+        }
+
+        if (!info.Exists)
+        {
+            throw Problem(directory, $"{kind} {digest} is missing (expected the regular file {BlobName(digest)})");
+        }
+
+        return info;
+    }
+
+    private static void RefuseLinkedFolders(string directory)
+    {
+        foreach (var folder in new[] { "blobs", "blobs/sha256" })
+        {
+            if (new DirectoryInfo(System.IO.Path.Combine(directory, folder)).LinkTarget is { } target)
+            {
+                throw Problem(directory, $"{folder} is a symbolic link (→ '{target}'); links are not followed: copy the blobs into the layout");
+            }
+        }
+    }
+
+    private static (string Digest, long Size, string MediaType) Describe(OciLayoutJson file, JsonObject descriptor)
+    {
+        var digest = file.String(descriptor, "digest");
         if (!OciDigest.IsValid(digest))
         {
-            throw Problem(directory, $"a descriptor has digest '{digest}'; only sha256:<64 lowercase hex> is supported");
+            throw file.Problem($"{descriptor.GetPath()} has digest '{digest}'; only sha256:<64 lowercase hex> is supported");
         }
 
-        var size = descriptor["size"]?.GetValue<long>() ?? -1;
+        var size = file.Long(descriptor, "size") ?? -1;
         if (size < 0)
         {
-            throw Problem(directory, $"descriptor {digest} has no size");
+            throw file.Problem($"descriptor {digest} has no size");
         }
 
-        return (digest!, size, descriptor["mediaType"]?.GetValue<string>() ?? string.Empty);
+        return (digest!, size, file.String(descriptor, "mediaType") ?? string.Empty);
     }
 
-    private static string BlobPath(string directory, string digest) => System.IO.Path.Combine(directory, "blobs", "sha256", OciDigest.Hex(digest));
+    private static string BlobName(string digest) => $"blobs/sha256/{OciDigest.Hex(digest)}";
 
-    private static JsonNode ReadJson(string path, string directory)
+    private static async Task<OciLayoutJson> ReadJsonAsync(string directory, string file, CancellationToken cancellationToken)
     {
+        byte[] content;
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) ?? throw Problem(directory, $"{System.IO.Path.GetFileName(path)} is empty");
+            content = await File.ReadAllBytesAsync(System.IO.Path.Combine(directory, file), cancellationToken);
         }
-        catch (Exception exception) when (exception is IOException or JsonException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw Problem(directory, $"{System.IO.Path.GetFileName(path)} cannot be read ({exception.GetType().Name}: {exception.Message})");
+            throw Problem(directory, $"{file} cannot be read ({exception.Message})");
         }
-    }
 
-    private static ReleaseTargetsException Problem(string directory, string what) =>
-        new($"The OCI image layout '{directory}' cannot be pushed: {what}.");
+        return OciLayoutJson.Parse(directory, file, content);
+    }
 
     private static void Collect(DirectoryInfo folder, List<string> found)
     {

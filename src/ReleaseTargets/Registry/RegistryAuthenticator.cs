@@ -20,6 +20,7 @@ public sealed class RegistryAuthenticator : IPushCredential, IDisposable
 
     private readonly HttpClient _http;
     private readonly Uri _registry;
+    private readonly RegistryHostPolicy _hosts;
     private readonly IReadOnlyList<string> _scopes;
     private readonly RegistryCredentials _credentials;
     private readonly TimeProvider _timeProvider;
@@ -40,6 +41,7 @@ public sealed class RegistryAuthenticator : IPushCredential, IDisposable
     {
         _http = http;
         _registry = registry;
+        _hosts = new RegistryHostPolicy(registry);
         _scopes = scopes;
         _credentials = credentials;
         _timeProvider = timeProvider;
@@ -97,8 +99,8 @@ public sealed class RegistryAuthenticator : IPushCredential, IDisposable
         }
     }
 
-    /// <summary>Adds the current credential to a request.</summary>
-    public void Apply(HttpRequestMessage request) => request.Headers.Authorization = _header;
+    /// <summary>Adds the current credential to a request to the registry itself; a request to any other origin gets none.</summary>
+    public void Apply(HttpRequestMessage request) => request.Headers.Authorization = _hosts.IsRegistry(request.RequestUri) ? _header : null;
 
     /// <summary>Remembers the realm and service of a challenge (a 401 mid-push may come from a different auth server).</summary>
     public void NoteChallenge(string? header)
@@ -148,8 +150,7 @@ public sealed class RegistryAuthenticator : IPushCredential, IDisposable
                 throw new ReleaseTargetsException($"The registry {_registry.Authority} asks for a user name and password: set RELEASETARGETS_REGISTRY_USERNAME and RELEASETARGETS_REGISTRY_PASSWORD.");
             }
 
-            _header = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_credentials.Username}:{_credentials.Password}")));
-            Redactor.Register(_header.Parameter);
+            _header = new AuthenticationHeaderValue("Basic", _credentials.BasicParameter);
         }
         else
         {
@@ -169,7 +170,7 @@ public sealed class RegistryAuthenticator : IPushCredential, IDisposable
 
     private async Task<(string Token, TimeSpan ExpiresIn)> BearerTokenAsync(RegistryChallenge challenge, CancellationToken cancellationToken)
     {
-        var realm = RealmOf(challenge);
+        var realm = _hosts.CheckRealm(challenge.Realm, sendsCredentials: _credentials.HasPassword);
         var query = new StringBuilder();
         if (challenge.Service is { } service)
         {
@@ -184,7 +185,7 @@ public sealed class RegistryAuthenticator : IPushCredential, IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Get, new UriBuilder(realm) { Query = query.ToString() }.Uri);
         if (_credentials.HasPassword)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_credentials.Username}:{_credentials.Password}")));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", _credentials.BasicParameter);
         }
 
         var body = await SendTokenRequestAsync(request, realm, cancellationToken);
@@ -194,7 +195,7 @@ public sealed class RegistryAuthenticator : IPushCredential, IDisposable
 
     private async Task<(string Token, TimeSpan ExpiresIn)> AcrTokenAsync(RegistryChallenge challenge, CancellationToken cancellationToken)
     {
-        var realm = RealmOf(challenge);
+        var realm = _hosts.CheckRealm(challenge.Realm, sendsCredentials: true);
         var service = challenge.Service ?? _registry.Host;
         var entra = await _credentials.EntraCredential!.GetTokenAsync(new Azure.Core.TokenRequestContext([AcrScope]), cancellationToken);
         Redactor.Register(entra.Token);
@@ -244,22 +245,6 @@ public sealed class RegistryAuthenticator : IPushCredential, IDisposable
         {
             throw new ReleaseTargetsException($"The registry token endpoint {endpoint.GetLeftPart(UriPartial.Path)} answered something that is not JSON.");
         }
-    }
-
-    private Uri RealmOf(RegistryChallenge challenge)
-    {
-        if (!Uri.TryCreate(challenge.Realm, UriKind.Absolute, out var realm) || realm.Scheme is not ("https" or "http"))
-        {
-            throw new ReleaseTargetsException($"The registry {_registry.Authority} named a token endpoint '{challenge.Realm}' that is not an http(s) URL.");
-        }
-
-        // Credentials go over plain http only to this machine.
-        if (realm.Scheme == "http" && !realm.IsLoopback)
-        {
-            throw new ReleaseTargetsException($"The registry {_registry.Authority} named the token endpoint {realm.GetLeftPart(UriPartial.Path)}, which is not https: refusing to send credentials there.");
-        }
-
-        return realm;
     }
 
     private static TimeSpan ExpiresIn(JsonNode body) =>

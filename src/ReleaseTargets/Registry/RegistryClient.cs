@@ -8,11 +8,15 @@ namespace ReleaseTargets.Registry;
 /// <summary>
 /// The few OCI distribution endpoints a push needs, one request per call, on <see cref="HttpClient"/>: HEAD blob, POST
 /// upload (and cross-repository mount), PATCH chunk, GET upload status, PUT <c>?digest=</c>, PUT/HEAD manifest. Every
-/// error answer becomes a <see cref="RegistryRequestException"/>; retrying is the runner's job, never this class's.
+/// error answer becomes a <see cref="RegistryRequestException"/>; retrying is the runner's job, never this class's. Every
+/// URL the registry hands back passes <see cref="RegistryHostPolicy"/> before it is used, and a request carries the
+/// credential only when it goes to the registry itself.
 /// </summary>
-public sealed class RegistryClient(HttpClient http, Uri registry, string repository, RegistryAuthenticator authenticator)
+public sealed class RegistryClient(HttpClient http, RegistryHostPolicy hosts, string repository, RegistryAuthenticator authenticator)
 {
     private const int MaxErrorBodyBytes = 64 * 1024;
+
+    private readonly Uri registry = hosts.Registry;
 
     public Uri Registry => registry;
 
@@ -130,6 +134,7 @@ public sealed class RegistryClient(HttpClient http, Uri registry, string reposit
         }
 
         authenticator.Apply(request);
+
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (response.IsSuccessStatusCode || response.StatusCode == alsoAccepted)
         {
@@ -138,7 +143,8 @@ public sealed class RegistryClient(HttpClient http, Uri registry, string reposit
 
         using (response)
         {
-            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            // A challenge counts only from the registry itself: an upload host must not choose where credentials go.
+            if (response.StatusCode == HttpStatusCode.Unauthorized && hosts.IsRegistry(uri))
             {
                 authenticator.NoteChallenge(response.Headers.WwwAuthenticate.ToString());
             }
@@ -147,11 +153,12 @@ public sealed class RegistryClient(HttpClient http, Uri registry, string reposit
         }
     }
 
-    private static Uri LocationOf(HttpResponseMessage response, Uri? fallback = null)
+    private Uri LocationOf(HttpResponseMessage response, Uri? fallback = null)
     {
         if (response.Headers.Location is { } location)
         {
-            return location.IsAbsoluteUri ? location : new Uri(response.RequestMessage!.RequestUri!, location);
+            var absolute = location.IsAbsoluteUri ? location : new Uri(response.RequestMessage!.RequestUri!, location);
+            return hosts.CheckHandedBack(absolute, $"the upload Location of {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}");
         }
 
         return fallback ?? throw new ReleaseTargetsException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath} answered {(int)response.StatusCode} without a Location for the upload.");

@@ -14,7 +14,15 @@ public sealed class RegistryCredentials
         Username = string.IsNullOrEmpty(username) ? null : username;
         Password = string.IsNullOrEmpty(password) ? null : password;
         EntraCredential = entraCredential;
-        Diagnostics.Redactor.Register(Password);
+        if (HasPassword)
+        {
+            BasicParameter = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{Username}:{Password}"));
+            Diagnostics.Redactor.RegisterBasicCredentials(Username!, Password!);
+        }
+        else
+        {
+            Diagnostics.Redactor.Register(Password);
+        }
     }
 
     public static RegistryCredentials Anonymous { get; } = new();
@@ -27,6 +35,9 @@ public sealed class RegistryCredentials
     public TokenCredential? EntraCredential { get; }
 
     public bool HasPassword => Username is not null && Password is not null;
+
+    /// <summary>The <c>Basic</c> header's parameter, base64 of <c>user:password</c>, when both are set.</summary>
+    internal string? BasicParameter { get; }
 
     public override string ToString() => EntraCredential is not null ? "Entra ID (ACR token exchange)" : HasPassword ? $"user '{Username}'" : "anonymous";
 }

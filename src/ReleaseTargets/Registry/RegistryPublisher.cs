@@ -20,9 +20,15 @@ public sealed class RegistryPublisher : IDisposable
     private readonly Dictionary<string, RegistryAuthenticator> _authenticators = new(StringComparer.Ordinal);
 
     /// <param name="registry">The registry's base URL (https, or http on loopback).</param>
-    /// <param name="handler">Transport; default a fresh <see cref="SocketsHttpHandler"/> (tests pass one through a proxy).</param>
+    /// <param name="handler">Transport; default a fresh <see cref="SocketsHttpHandler"/>. It must not follow redirects itself.</param>
     public RegistryPublisher(Uri registry, RegistryCredentials credentials, PushRetryOptions retry, TimeProvider timeProvider, IReleaseLog log, HttpMessageHandler? handler = null)
     {
+        // A redirect followed inside the handler would reach a host no RegistryHostPolicy check has seen.
+        if (handler is SocketsHttpHandler { AllowAutoRedirect: true } or HttpClientHandler { AllowAutoRedirect: true })
+        {
+            throw new ArgumentException("The registry transport must not follow redirects (set AllowAutoRedirect = false): every URL the registry names is checked before it is used.", nameof(handler));
+        }
+
         _registry = registry;
         _credentials = credentials;
         _retry = retry;
@@ -76,6 +82,7 @@ public sealed class RegistryPublisher : IDisposable
             await AuthenticateAsync(missing, options.MountFrom, cancellationToken);
         }
 
+        var hosts = new RegistryHostPolicy(_registry, options.UploadHosts);
         var results = new List<ImageResult>();
         await using var progress = new PushProgress(images.Sum(i => i.Image.TotalBytes), _timeProvider, _log, options.ProgressInterval);
         ImagePushFailedException? stopped = null;
@@ -88,7 +95,7 @@ public sealed class RegistryPublisher : IDisposable
             }
 
             var authenticator = _authenticators[repository];
-            var client = new RegistryClient(_http, _registry, repository, authenticator);
+            var client = new RegistryClient(_http, hosts, repository, authenticator);
             var runner = new RegistryRequestRunner(_retry, _timeProvider, authenticator, repository, _log, progress);
             var pusher = new OciImagePusher(client, runner, progress, _timeProvider, options.ChunkSize, options.Concurrency);
             try

@@ -128,6 +128,7 @@ public sealed class ReleaseImages : IAsyncDisposable
             Concurrency = Math.Min(_options.Concurrency, 4),
             ProgressInterval = _options.ProgressInterval,
             MountFrom = MountFrom,
+            UploadHosts = RegistryHostPolicy.SplitHosts(_options.RegistryUploadHosts),
         };
         var results = await _publisher!.PushAsync(_images!, Tags, options, cancellationToken);
         foreach (var line in PushReportWriter.ToImageLines(results))

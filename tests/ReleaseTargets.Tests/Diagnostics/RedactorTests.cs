@@ -40,4 +40,53 @@ public sealed class RedactorTests
 
         Assert.Equal("key value was ***.", redacted);
     }
+
+    [Fact]
+    public void Redact_ShortSecret_IsMaskedWhateverItsLength()
+    {
+        Redactor.Register("k7Q!");
+
+        Assert.Equal("error: *** rejected", Redactor.Redact("error: k7Q! rejected"));
+    }
+
+    [Fact]
+    public void Redact_ShortSecret_AlsoMasksTheSameLettersInsideOtherText()
+    {
+        // Characters no hex digest, GUID or base64 holds: the redactor is process-wide and other tests must not see this mask.
+        Redactor.Register("W!q9");
+
+        Assert.Equal("x***y", Redactor.Redact("xW!q9y"));
+    }
+
+    [Fact]
+    public void Redact_BasicCredentials_MasksThePairItsBase64AndThePasswordAlone()
+    {
+        var password = "p!" + Guid.NewGuid().ToString("N")[..5];
+        Redactor.RegisterBasicCredentials("carol", password);
+        var base64 = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"carol:{password}"));
+
+        Assert.Equal("login *** header Basic *** echo *** alone ***", Redactor.Redact($"login carol:{password} header Basic {base64} echo {base64} alone {password}"));
+    }
+
+    [Fact]
+    public void Redact_JsonEscapedSecret_IsMasked()
+    {
+        var secret = "a+b<" + Guid.NewGuid().ToString("N")[..3];
+        Redactor.Register(secret);
+
+        var json = System.Text.Json.JsonSerializer.Serialize(new { error = $"echoed {secret}" });
+
+        Assert.Equal("{\"error\":\"echoed ***\"}", Redactor.Redact(json));
+    }
+
+    [Fact]
+    public void Redact_SecretInsideALongerSecret_LeavesNothingOfTheLongerOne()
+    {
+        var inner = "§" + Guid.NewGuid().ToString("N")[..4];
+        var outer = "tok-" + inner + "-" + Guid.NewGuid().ToString("N");
+        Redactor.Register(inner);
+        Redactor.Register(outer);
+
+        Assert.Equal("token ***.", Redactor.Redact($"token {outer}."));
+    }
 }

@@ -49,6 +49,29 @@ public sealed class RegistryParameterTests
         Assert.Throws<ReleaseConfigurationException>(() => ReleaseParameters.Resolve(Args(("registry-password", "x")), None, null, [], Version));
     }
 
+    [Fact]
+    public void Every_bad_upload_host_is_listed_naming_the_parameter_and_an_example()
+    {
+        var error = Assert.Throws<ReleaseConfigurationException>(() => ReleaseParameters.Resolve(
+            Args(("registry-upload-hosts", "uploads.example.com, https://blobs.example.com ,127.0.0.2:5001,a/b")), None, null, [], Version));
+
+        Assert.Equal(
+        [
+            "--registry-upload-hosts: 'https://blobs.example.com' is not a host[:port] (no scheme, user, path or query; e.g. --registry-upload-hosts=uploads.example.com,127.0.0.2:5001).",
+            "--registry-upload-hosts: 'a/b' is not a host[:port] (no scheme, user, path or query; e.g. --registry-upload-hosts=uploads.example.com,127.0.0.2:5001).",
+        ], error.Problems);
+    }
+
+    [Fact]
+    public void Upload_hosts_default_to_none_and_come_from_the_environment_too()
+    {
+        Assert.Equal(string.Empty, ReleaseParameters.Resolve(None, None, null, [], Version).RegistryUploadHosts);
+
+        var options = ReleaseParameters.Resolve(None, new Dictionary<string, string> { ["RELEASETARGETS_REGISTRY_UPLOAD_HOSTS"] = "uploads.example.com,127.0.0.2:5001" }, null, [], Version);
+
+        Assert.Equal(["uploads.example.com", "127.0.0.2:5001"], ReleaseTargets.Registry.RegistryHostPolicy.SplitHosts(options.RegistryUploadHosts));
+    }
+
     private static Dictionary<string, string> Args(params (string Name, string Value)[] arguments) =>
         arguments.ToDictionary(a => a.Name, a => a.Value);
 
