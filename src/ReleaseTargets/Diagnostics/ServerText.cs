@@ -11,8 +11,14 @@ namespace ReleaseTargets.Diagnostics;
 /// </summary>
 public static class ServerText
 {
-    /// <summary>Longest text kept from a server, in characters, before the ellipsis.</summary>
+    /// <summary>Longest code or header kept from a server, in characters, before the ellipsis.</summary>
     public const int MaxLength = 200;
+
+    /// <summary>
+    /// Longest free-text error message kept (e.g. a whole <c>RequestFailedException</c> message): long enough for the part
+    /// that says what to fix (Azure's "HeaderName: x-ms-version" sits ~300 characters in), still one bounded line.
+    /// </summary>
+    public const int MaxMessageLength = 500;
 
     private const char Replacement = '?';
 

@@ -33,7 +33,7 @@ public static class PushErrors
                 $"storage asked to wait {Units.Duration(StorageFaultClassifier.RequestedDelay(fault, timeProvider.GetUtcNow())!.Value)}, longer than RetryAfterCap {Units.Duration(options.RetryAfterCap)}; re-run later (the push resumes), or raise --retry-after-cap.",
             FaultKind.Transient or FaultKind.ContentCorrupted =>
                 $"storage kept failing transiently; re-run the push: {rerun} (raise --max-retries if this is routine).",
-            _ => $"{ServerText.Sanitize(fault.Message)} Re-run the push{(anythingStaged ? " to resume" : "")}; if it fails the same way, report it.",
+            _ => $"{ServerText.Sanitize(fault.Message, ServerText.MaxMessageLength)} Re-run the push{(anythingStaged ? " to resume" : "")}; if it fails the same way, report it.",
         };
         return $"{step} failed after {attempts} attempt{(attempts == 1 ? "" : "s")}: last error {status}. Next: {next}";
     }
