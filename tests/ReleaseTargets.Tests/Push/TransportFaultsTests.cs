@@ -105,4 +105,21 @@ public sealed class TransportFaultsTests
         }));
         return attempts;
     }
+
+    [Theory]
+    [InlineData("timeout", 0.02, ReleaseTargets.Diagnostics.ReleaseLogLevel.Information)]
+    [InlineData("silence", 0.02, ReleaseTargets.Diagnostics.ReleaseLogLevel.Information)]
+    [InlineData("reset", 5.0, ReleaseTargets.Diagnostics.ReleaseLogLevel.Information)]
+    [InlineData("reset", 4.9, ReleaseTargets.Diagnostics.ReleaseLogLevel.Verbose)]
+    public void RetryEvent_TimeoutsAndLongWaits_ArePrintedAtNormalVerbosity(string fault, double waitSeconds, ReleaseTargets.Diagnostics.ReleaseLogLevel expected)
+    {
+        Exception exception = fault switch
+        {
+            "timeout" => new TimeoutRejectedException(),
+            "silence" => new NoResponseException("127.0.0.1:1", TimeSpan.FromSeconds(30)),
+            _ => new IOException("reset"),
+        };
+
+        Assert.Equal(expected, new PushRetryEvent(exception, 2, TimeSpan.FromSeconds(waitSeconds), IsCredentialRenewal: false).Level);
+    }
 }

@@ -60,6 +60,8 @@ public sealed class ResponseWatch : IDisposable
     /// <summary>A write-through stream that reports each completed write to the watch.</summary>
     internal sealed class ProgressStream(Stream inner, ResponseWatch watch) : Stream
     {
+        private const int Slice = 64 * 1024;
+
         public override bool CanRead => false;
 
         public override bool CanSeek => false;
@@ -72,14 +74,24 @@ public sealed class ResponseWatch : IDisposable
 
         public override void Write(byte[] buffer, int offset, int count)
         {
-            inner.Write(buffer, offset, count);
-            watch.Progress();
+            for (var done = 0; done < count; done += Slice)
+            {
+                inner.Write(buffer, offset + done, Math.Min(Slice, count - done));
+                watch.Progress();
+            }
         }
 
+        /// <summary>
+        /// Writes in slices: a content may hand over a whole chunk in one write (<c>ByteArrayContent</c> does), which on a
+        /// slow link completes only after many seconds, so progress is reported per slice the connection accepted.
+        /// </summary>
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            await inner.WriteAsync(buffer, cancellationToken);
-            watch.Progress();
+            for (var done = 0; done < buffer.Length; done += Slice)
+            {
+                await inner.WriteAsync(buffer.Slice(done, Math.Min(Slice, buffer.Length - done)), cancellationToken);
+                watch.Progress();
+            }
         }
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
