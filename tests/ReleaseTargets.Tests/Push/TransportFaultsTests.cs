@@ -122,4 +122,27 @@ public sealed class TransportFaultsTests
 
         Assert.Equal(expected, new PushRetryEvent(exception, 2, TimeSpan.FromSeconds(waitSeconds), IsCredentialRenewal: false).Level);
     }
+
+    [Fact]
+    public void StopsThePush_SilenceOrCertificate_StopsEveryOtherArtifactToo()
+    {
+        Exception[] faults = [new NoResponseException("127.0.0.1:1", TimeSpan.FromSeconds(30)), new RequestFailedException("status 0", new HttpRequestException("ssl", Untrusted))];
+
+        Assert.All(faults, f => Assert.True(StorageFaultClassifier.StopsThePush(f)));
+        Assert.All(faults, f => Assert.True(RegistryFaultClassifier.StopsThePush(f)));
+        Assert.False(StorageFaultClassifier.StopsThePush(new IOException("reset")));
+    }
+
+    [Fact]
+    public void Describe_UnknownErrorWithAHugeMessage_KeepsAtMostMaxMessageLengthOfIt()
+    {
+        var fault = new RequestFailedException(400, "Evil\n::error title=pwned::x " + new string('A', 5000), "SomethingNew", null);
+
+        var message = PushErrors.Describe("Pushing 'a.zip'", fault, FaultKind.Fatal, 1, new PushRetryOptions(), "releases", TimeProvider.System);
+
+        Assert.Contains(new string('A', 100), message, StringComparison.Ordinal);
+        Assert.DoesNotContain(new string('A', ReleaseTargets.Diagnostics.ServerText.MaxMessageLength), message, StringComparison.Ordinal);
+        Assert.Contains("…", message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', message);
+    }
 }
