@@ -79,7 +79,7 @@ internal sealed class BenchmarkHost : IAsyncDisposable
 
     /// <summary>ReleaseTargets' target; with <paramref name="viaProxy"/> its SAS data requests go through the fault proxy.</summary>
     public StorageTarget CreateTarget(bool viaProxy) =>
-        new(Emulator.BlobServiceUri, Emulator.CreateTokenCredential(), Emulator.CreateTransport(), IsEmulator: true)
+        new(Emulator.BlobServiceUri, Emulator.CreateTokenCredential(), Emulator.CreatePinnedHandler(), IsEmulator: true)
         {
             DataServiceUri = viaProxy ? ProxiedServiceUri : null,
         };

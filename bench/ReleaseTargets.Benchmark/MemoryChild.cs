@@ -23,7 +23,7 @@ internal static class MemoryChild
         var log = new QuietLog(Console.Error);
         var time = TimeProvider.System;
         await using var emulator = await AzuriteEmulator.StartAsync(new AzuriteOptions { StateDirectory = Path.Combine(state, "azurite"), InstallDirectory = install }, log, time);
-        var target = new StorageTarget(emulator.BlobServiceUri, emulator.CreateTokenCredential(), emulator.CreateTransport(), IsEmulator: true);
+        var target = new StorageTarget(emulator.BlobServiceUri, emulator.CreateTokenCredential(), emulator.CreatePinnedHandler(), IsEmulator: true);
         var options = new Configuration.ReleaseOptions
         {
             ReleaseVersion = "memory",

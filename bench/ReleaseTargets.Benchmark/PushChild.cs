@@ -24,7 +24,7 @@ internal static class PushChild
         var blockSizeMiB = int.Parse(args[7], CultureInfo.InvariantCulture);
         var concurrency = int.Parse(args[8], CultureInfo.InvariantCulture);
         var handler = PinnedCertificateHandler.Create(X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(certificate)).RawData);
-        var target = new StorageTarget(new Uri(service), new EmulatorTokenCredential(TimeProvider.System, Guid.NewGuid()), new HttpClientTransport(handler), IsEmulator: true)
+        var target = new StorageTarget(new Uri(service), new EmulatorTokenCredential(TimeProvider.System, Guid.NewGuid()), handler, IsEmulator: true)
         {
             DataServiceUri = new Uri(data),
         };

@@ -18,7 +18,7 @@ if (args.Length != 6)
 var time = TimeProvider.System;
 var toMain = time.GetUtcNow() - Process.GetCurrentProcess().StartTime.ToUniversalTime();
 var handler = PinnedCertificateHandler.Create(X509Certificate2.CreateFromPem(File.ReadAllText(args[1])).RawData);
-var target = new StorageTarget(new Uri(args[0]), new EmulatorTokenCredential(time, Guid.NewGuid()), new HttpClientTransport(handler), IsEmulator: true);
+var target = new StorageTarget(new Uri(args[0]), new EmulatorTokenCredential(time, Guid.NewGuid()), handler, IsEmulator: true);
 var options = new ReleaseOptions
 {
     Container = args[2],

@@ -180,7 +180,7 @@ public sealed class ReleaseRun : IAsyncDisposable
             await MintAsync(() => SealForecast.For(_options.SealTimeout, _options.Forecast.SafetyFactor), cancellationToken);
         }
 
-        var container = new BlobContainerClient(_target!.ContainerUri(_options.Container), _sas!.Credential, _target.CreateClientOptions(_options.PerTryTimeout));
+        var container = new BlobContainerClient(_target!.ContainerUri(_options.Container), _sas!.Credential, _target.CreateClientOptions(PushRetryOptions.From(Options), _timeProvider));
         var runner = new StorageRequestRunner(PushRetryOptions.From(Options), _timeProvider, _sas, _options.Container, _log);
         var sealer = new ReleaseSealer(container, runner, new ShardWaiter(_timeProvider, _log, _options.SealTimeout), _timeProvider, _log);
         var stageSeconds = _clock.CurrentRun.ToDictionary(r => r.Stage, r => Math.Round(r.Duration.TotalSeconds, 3));
@@ -199,7 +199,7 @@ public sealed class ReleaseRun : IAsyncDisposable
     {
         _target ??= await ConnectAsync(cancellationToken);
 
-        var options = _target.CreateClientOptions(_options.PerTryTimeout);
+        var options = _target.CreateClientOptions(PushRetryOptions.From(Options), _timeProvider);
         var tokenClient = new BlobServiceClient(_target.ServiceUri, _target.TokenCredential, options);
         var control = new StorageRequestRunner(PushRetryOptions.From(Options), _timeProvider, NoRenewal.Instance, _options.Container, _log);
         if (_options.CreateContainer)
@@ -237,7 +237,7 @@ public sealed class ReleaseRun : IAsyncDisposable
         }
 
         using var stage = _clock.Begin(ReleaseStages.PushOf(_options.Shard), _forecast?.Estimate);
-        var container = new BlobContainerClient(_target!.ContainerUri(_options.Container), _sas!.Credential, _target.CreateClientOptions(_options.PerTryTimeout));
+        var container = new BlobContainerClient(_target!.ContainerUri(_options.Container), _sas!.Credential, _target.CreateClientOptions(PushRetryOptions.From(Options), _timeProvider));
         var pusher = new ReleasePusher(container, _sas, PushRetryOptions.From(Options), _options.Concurrency, _options.ProgressInterval, _timeProvider, _log, _options.Shard);
         var stageSeconds = _clock.CurrentRun.ToDictionary(r => r.Stage, r => Math.Round(r.Duration.TotalSeconds, 3));
         // Images first: the release manifest, written last by the blob push, then means images and files are all there.
@@ -374,7 +374,7 @@ public sealed class ReleaseRun : IAsyncDisposable
         if (_options.StorageUrl is { } url)
         {
             ValidatePrerequisites();
-            return new StorageTarget(url, _tokenCredential!, Transport: null, IsEmulator: false);
+            return new StorageTarget(url, _tokenCredential!, Handler: null, IsEmulator: false);
         }
 
         _emulator = await AzuriteEmulator.StartAsync(
@@ -383,6 +383,6 @@ public sealed class ReleaseRun : IAsyncDisposable
             _timeProvider,
             cancellationToken);
         // The emulator credential and the pinned transport exist only for the loopback emulator this run started.
-        return new StorageTarget(_emulator.BlobServiceUri, _emulator.CreateTokenCredential(), _emulator.CreateTransport(), IsEmulator: true);
+        return new StorageTarget(_emulator.BlobServiceUri, _emulator.CreateTokenCredential(), _emulator.CreatePinnedHandler(), IsEmulator: true);
     }
 }

@@ -20,7 +20,7 @@ if (args.Length < 6 || extra.Keys.Except(["--shard", "--seal", "--seal-timeout"]
 }
 
 var handler = PinnedCertificateHandler.Create(X509Certificate2.CreateFromPem(File.ReadAllText(args[2])).RawData);
-var target = new StorageTarget(new Uri(args[0]), new EmulatorTokenCredential(TimeProvider.System, Guid.NewGuid()), new HttpClientTransport(handler), IsEmulator: true)
+var target = new StorageTarget(new Uri(args[0]), new EmulatorTokenCredential(TimeProvider.System, Guid.NewGuid()), handler, IsEmulator: true)
 {
     DataServiceUri = new Uri(args[1]),
 };

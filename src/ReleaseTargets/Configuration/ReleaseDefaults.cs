@@ -18,6 +18,17 @@ public static class ReleaseDefaults
     public static readonly TimeSpan RetryMaxDelay = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan RetryAfterCap = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan PerTryTimeout = TimeSpan.FromSeconds(100);
+
+    /// <summary>
+    /// Silence allowed within one attempt (no body write completing, no response headers). Only silence counts, so a slow
+    /// upload of a big block is not cut; 30 s is far above the time a live Azure Storage, Azurite or registry takes to answer
+    /// after the last byte, and with <see cref="UnresponsiveRetries"/> a dead-but-connected endpoint fails in
+    /// 3 × 30 s plus backoff, under 2 minutes (it was 7 × 100 s, 12 minutes, before issue 21).
+    /// </summary>
+    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Retries after silent attempts: one hung connection may be a dropped packet, three in a row are a hung endpoint.</summary>
+    public const int UnresponsiveRetries = 2;
     public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
 
     /// <summary>How long Seal waits for every shard record: long enough for the slowest agent of a matrix to finish its push.</summary>

@@ -54,6 +54,12 @@ public sealed class ReleaseOptions
     /// <summary>Time one try of one request may take before it is cancelled and retried. Default: 100 s.</summary>
     public TimeSpan PerTryTimeout { get; set; } = ReleaseDefaults.PerTryTimeout;
 
+    /// <summary>
+    /// Longest silence within one try (no request body moving, no response headers) before it is cancelled as an
+    /// unresponsive endpoint; retried at most twice. Default: 30 s.
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; set; } = ReleaseDefaults.ResponseTimeout;
+
     /// <summary>SAS renewals allowed after a 403 that means the SAS is no longer valid. Default: 3.</summary>
     public int MaxCredentialRenewals { get; set; } = ReleaseDefaults.MaxCredentialRenewals;
 

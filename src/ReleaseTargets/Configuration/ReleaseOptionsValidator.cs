@@ -24,6 +24,7 @@ public static partial class ReleaseOptionsValidator
     internal static readonly DurationRange RetryMaxDelay = new(TimeSpan.Zero, TimeSpan.FromMinutes(30));
     internal static readonly DurationRange RetryAfterCap = new(TimeSpan.Zero, TimeSpan.FromHours(1));
     internal static readonly DurationRange PerTryTimeout = new(TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+    internal static readonly DurationRange ResponseTimeout = new(TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
     internal static readonly DurationRange ProgressInterval = new(TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), ZeroMeans: "no progress lines");
     internal static readonly DurationRange SasLifetime = new(TimeSpan.FromSeconds(1), TimeSpan.FromDays(7));
     internal static readonly IntRange ShardCount = new(0, 1000);
@@ -98,6 +99,7 @@ public static partial class ReleaseOptionsValidator
         Check(problems, nameof(ReleaseOptions.RetryMaxDelay), options.RetryMaxDelay, RetryMaxDelay);
         Check(problems, nameof(ReleaseOptions.RetryAfterCap), options.RetryAfterCap, RetryAfterCap);
         Check(problems, nameof(ReleaseOptions.PerTryTimeout), options.PerTryTimeout, PerTryTimeout);
+        Check(problems, nameof(ReleaseOptions.ResponseTimeout), options.ResponseTimeout, ResponseTimeout);
         Check(problems, nameof(ReleaseOptions.ProgressInterval), options.ProgressInterval, ProgressInterval);
         if (options.SasLifetime is { } lifetime)
         {

@@ -47,6 +47,8 @@ public static class ReleaseParameters
             (o, v) => ParameterValues.Duration("RetryAfterCap", v, ReleaseOptionsValidator.RetryAfterCap, t => o.RetryAfterCap = t)),
         new("PerTryTimeout", "Time one try of one request may take before it is cancelled and retried.", "100s",
             (o, v) => ParameterValues.Duration("PerTryTimeout", v, ReleaseOptionsValidator.PerTryTimeout, t => o.PerTryTimeout = t)),
+        new("ResponseTimeout", "Longest silence within one try (no body moving, no response headers) before the endpoint counts as unresponsive; retried at most twice.", "30s",
+            (o, v) => ParameterValues.Duration("ResponseTimeout", v, ReleaseOptionsValidator.ResponseTimeout, t => o.ResponseTimeout = t)),
         new("MaxCredentialRenewals", "SAS renewals allowed after a 403 that means the SAS expired.", ReleaseDefaults.MaxCredentialRenewals.ToString(CultureInfo.InvariantCulture),
             (o, v) => ParameterValues.Int("MaxCredentialRenewals", v, ReleaseOptionsValidator.MaxCredentialRenewals, i => o.MaxCredentialRenewals = i)),
         new("HistoryLength", "Runs kept per stage in the timing history.", ReleaseDefaults.HistoryLength.ToString(CultureInfo.InvariantCulture),

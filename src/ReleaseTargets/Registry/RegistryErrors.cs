@@ -11,6 +11,8 @@ public static class RegistryErrors
         var status = RegistryFaultClassifier.Describe(fault);
         var next = kind switch
         {
+            FaultKind.Unresponsive or FaultKind.CertificateRejected =>
+                TransportFaults.Next(kind, attempts, options, "the registry", "blobs already there are skipped")!,
             _ when StorageFaultClassifier.IsUnreachable(fault) =>
                 "the registry stopped answering (is it, or the network, still up?). No tag was written; re-run the push: blobs already there are skipped.",
             FaultKind.CredentialRejected when fault is RegistryRequestException { IsInsufficientScope: true } =>
@@ -23,7 +25,7 @@ public static class RegistryErrors
                 $"the registry asked to wait {Units.Duration(wait)}, longer than RetryAfterCap {Units.Duration(options.RetryAfterCap)}; re-run later (blobs already there are skipped), or raise --retry-after-cap.",
             FaultKind.Transient or FaultKind.ContentCorrupted =>
                 "the registry kept failing transiently; re-run the push: blobs already there are skipped (raise --max-retries if this is routine).",
-            _ => $"{fault.Message} Re-run the push; if it fails the same way, report it.",
+            _ => $"{ServerText.Sanitize(fault.Message, ServerText.MaxMessageLength)} Re-run the push; if it fails the same way, report it.",
         };
         return $"{step} failed after {attempts} attempt{(attempts == 1 ? "" : "s")}: last error {status}. Next: {next}";
     }

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Polly.Timeout;
 using ReleaseTargets.Push;
 
@@ -18,9 +17,9 @@ public static class RegistryFaultClassifier
 
     public static FaultKind Classify(Exception exception, bool isUpload = false) => exception switch
     {
+        _ when TransportFaults.Find(exception) is { } transport => transport,
         RegistryRequestException failed => ClassifyResponse(failed.Status, failed.ErrorCode, failed.IsInsufficientScope, isUpload),
-        TimeoutRejectedException or IOException or SocketException or HttpRequestException => FaultKind.Transient,
-        OperationCanceledException when exception.InnerException is TimeoutException or IOException => FaultKind.Transient,
+        _ when TransportFaults.IsTransient(exception) => FaultKind.Transient,
         _ => exception.InnerException is { } inner ? Classify(inner, isUpload) : FaultKind.Fatal,
     };
 
@@ -56,6 +55,7 @@ public static class RegistryFaultClassifier
     /// <summary>Short description for logs and reports: "503", "404 BLOB_UPLOAD_UNKNOWN", "IOException".</summary>
     public static string Describe(Exception exception) => exception switch
     {
+        _ when TransportFaults.Describe(exception) is { } transport => transport,
         RegistryRequestException failed => failed.Describe(),
         _ when StorageFaultClassifier.IsUnreachable(exception) => "no answer from the registry (connection refused)",
         TimeoutRejectedException => "per-try timeout",

@@ -34,9 +34,10 @@ public sealed class RegistryPublisher : IDisposable
         _retry = retry;
         _timeProvider = timeProvider;
         _log = log;
-        _http = new HttpClient(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        var transport = handler ?? new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        _http = new HttpClient(new ResponseWatchHandler(transport, retry.ResponseTimeout, timeProvider))
         {
-            // The pipeline's per-try timeout bounds every attempt; HttpClient's own would cut long uploads.
+            // The pipeline's per-try timeout bounds every attempt and the response watch its silences; HttpClient's own would cut long uploads.
             Timeout = Timeout.InfiniteTimeSpan,
         };
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using ReleaseTargets.Diagnostics;
 
 namespace ReleaseTargets.Registry;
 
@@ -10,14 +11,17 @@ namespace ReleaseTargets.Registry;
 /// </summary>
 public sealed class RegistryRequestException : ReleaseTargetsException
 {
+    /// <param name="errorCode">As the registry sent it; kept only through <see cref="ServerText"/>.</param>
+    /// <param name="challenge">As the registry sent it; read for <c>insufficient_scope</c> whole, then kept through <see cref="ServerText"/>.</param>
     public RegistryRequestException(string method, string path, int status, string? errorCode, string? challenge, RetryConditionHeaderValue? retryAfter)
-        : base($"{method} {path} answered {status}{(errorCode is null ? "" : " " + errorCode)}")
+        : base($"{method} {path} answered {status}{(errorCode is null ? "" : " " + ServerText.Sanitize(errorCode))}")
     {
         Method = method;
         RequestPath = path;
         Status = status;
-        ErrorCode = errorCode;
-        Challenge = challenge;
+        ErrorCode = ServerText.Sanitize(errorCode);
+        Challenge = ServerText.Sanitize(challenge);
+        IsInsufficientScope = status == 401 && (challenge?.Contains("insufficient_scope", StringComparison.OrdinalIgnoreCase) ?? false);
         RetryAfter = retryAfter;
     }
 
@@ -27,16 +31,16 @@ public sealed class RegistryRequestException : ReleaseTargetsException
 
     public int Status { get; }
 
-    /// <summary>The OCI error code (<c>DENIED</c>, <c>BLOB_UPLOAD_UNKNOWN</c>, …) when the body had one.</summary>
+    /// <summary>The OCI error code (<c>DENIED</c>, <c>BLOB_UPLOAD_UNKNOWN</c>, …) when the body had one, as one printable bounded line.</summary>
     public string? ErrorCode { get; }
 
-    /// <summary>The <c>WWW-Authenticate</c> header of a 401.</summary>
+    /// <summary>The <c>WWW-Authenticate</c> header of a 401, as one printable bounded line.</summary>
     public string? Challenge { get; }
 
     public RetryConditionHeaderValue? RetryAfter { get; }
 
     /// <summary>Whether a 401 says the token lacks the scope (<c>error="insufficient_scope"</c>), not that it expired.</summary>
-    public bool IsInsufficientScope => Status == 401 && (Challenge?.Contains("insufficient_scope", StringComparison.OrdinalIgnoreCase) ?? false);
+    public bool IsInsufficientScope { get; }
 
     /// <summary>"404 BLOB_UPLOAD_UNKNOWN", "503".</summary>
     public string Describe() => Status.ToString(CultureInfo.InvariantCulture) + (ErrorCode is null ? "" : " " + ErrorCode) + (IsInsufficientScope ? " insufficient_scope" : "");

@@ -34,7 +34,7 @@ public sealed class RegistryRequestRunner
             e =>
             {
                 progress?.AddRetry();
-                log.Verbose($"Retrying after {RegistryFaultClassifier.Describe(e.Fault)} (attempt {e.NextAttempt}{(e.IsCredentialRenewal ? ", re-authenticated" : $", waiting {Units.Duration(e.Delay)}")}).");
+                log.Write(e.Level, $"Retrying after {RegistryFaultClassifier.Describe(e.Fault)} (attempt {e.NextAttempt}{(e.IsCredentialRenewal ? ", re-authenticated" : $", waiting {Units.Duration(e.Delay)}")}).");
             },
             RegistryFaultClassifier.Classification);
     }

@@ -131,6 +131,8 @@ public sealed class FailureHandlingTests(AzuriteFixture azurite)
         Assert.DoesNotContain(signature, everything, StringComparison.Ordinal);
         Assert.DoesNotContain(Uri.EscapeDataString(signature), everything, StringComparison.Ordinal);
         Assert.DoesNotContain(jwt, everything, StringComparison.Ordinal);
-        Assert.Contains("sig=***", everything, StringComparison.Ordinal);
+        // The SAS reached the sinks, redacted: as a known secret (the whole token) or by its signature. Since issue 21 server
+        // text is cut at ServerText.MaxMessageLength, so the later XML copy of the message that always showed "sig=***" is gone.
+        Assert.True(everything.Contains("comp=block&***", StringComparison.Ordinal) || everything.Contains("sig=***", StringComparison.Ordinal), everything);
     }
 }

@@ -87,7 +87,7 @@ internal sealed class PushHarness : IAsyncDisposable
     public async Task<PushReport> PushAsync(ReleaseOptions? options = null, Func<Task>? afterRefresh = null, CancellationToken cancellationToken = default)
     {
         Log = new CapturingLog();
-        var target = new StorageTarget(_azurite.Emulator.BlobServiceUri, _azurite.Emulator.CreateTokenCredential(), _azurite.Emulator.CreateTransport(), IsEmulator: !AsRealAccount)
+        var target = new StorageTarget(_azurite.Emulator.BlobServiceUri, _azurite.Emulator.CreateTokenCredential(), _azurite.Emulator.CreatePinnedHandler(), IsEmulator: !AsRealAccount)
         {
             DataServiceUri = new Uri(Proxy.BaseUri, "/" + _azurite.Emulator.AccountName),
         };

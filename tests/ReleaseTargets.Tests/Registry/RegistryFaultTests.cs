@@ -177,4 +177,21 @@ public sealed class RegistryFaultTests
         Assert.Equal(0, harness.Count("/blobs/uploads/"));
         Assert.Equal(digest, await Skopeo.DigestAsync(harness.Registry, Repository, Tag));
     }
+
+    [Fact]
+    public async Task Error_text_a_registry_sends_to_forge_log_lines_reaches_result_and_log_as_one_bounded_printable_line()
+    {
+        await using var harness = await RegistryHarness.StartAsync(RegistryAuthMode.Basic);
+        var (layout, _) = await harness.WriteLayoutAsync("app", seed: 19, 100_000);
+        var rule = harness.Proxy.AddRule(StartUpload, FaultAction.RegistryStatus(400, Infrastructure.UntrustedText.Payload, message: Infrastructure.UntrustedText.Payload));
+
+        var result = await harness.PushAsync(layout, Repository, Tag);
+
+        Assert.Equal(ArtifactOutcome.Failed, result.Outcome);
+        Assert.True(rule.FiredCount >= 1);
+        Assert.Contains("title=pwned", result.Error, StringComparison.Ordinal); // it reached the result (and so push-report.json)
+        Infrastructure.UntrustedText.AssertClean("result", result.Error!);
+        Infrastructure.UntrustedText.AssertClean("log", harness.Log.Text);
+        Assert.Null(await Skopeo.DigestAsync(harness.Registry, Repository, Tag));
+    }
 }

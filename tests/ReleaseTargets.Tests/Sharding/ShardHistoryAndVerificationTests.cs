@@ -51,7 +51,7 @@ public sealed class ShardHistoryAndVerificationTests(AzuriteFixture azurite)
 
     private async Task<ReleaseTargets.Credentials.SasWindow> PushInProcessAsync(ShardedRelease release, string shard, string state)
     {
-        var target = new StorageTarget(azurite.Emulator.BlobServiceUri, azurite.Emulator.CreateTokenCredential(), azurite.Emulator.CreateTransport(), IsEmulator: true);
+        var target = new StorageTarget(azurite.Emulator.BlobServiceUri, azurite.Emulator.CreateTokenCredential(), azurite.Emulator.CreatePinnedHandler(), IsEmulator: true);
         var options = new ReleaseOptions
         {
             ReleaseVersion = release.Version,

@@ -4,17 +4,22 @@ namespace ReleaseTargets.Push;
 
 /// <summary>
 /// Turns a failed request into one line a user can act on: what failed, the last status, the attempts, what next.
-/// (Redaction is not done here: every <see cref="ReleaseTargetsException"/> redacts its message on construction.)
+/// (Redaction is not done here: every <see cref="ReleaseTargetsException"/> redacts its message on construction. Text the
+/// server chose passes <see cref="ServerText"/>.)
 /// </summary>
 public static class PushErrors
 {
-    public static string Describe(string step, Exception fault, FaultKind kind, int attempts, PushRetryOptions options, string container, TimeProvider timeProvider)
+    /// <param name="anythingStaged">Whether this push staged or found anything yet: only then does a re-run "resume".</param>
+    public static string Describe(string step, Exception fault, FaultKind kind, int attempts, PushRetryOptions options, string container, TimeProvider timeProvider, bool anythingStaged = false)
     {
         var status = StorageFaultClassifier.Describe(fault);
+        var rerun = anythingStaged ? "it resumes from the blocks already staged" : "nothing was staged yet, so it starts afresh";
         var next = kind switch
         {
+            FaultKind.Unresponsive or FaultKind.CertificateRejected =>
+                TransportFaults.Next(kind, attempts, options, "the storage endpoint", rerun)!,
             _ when StorageFaultClassifier.IsUnreachable(fault) =>
-                "the storage endpoint stopped answering (is the emulator or the network still up?). Nothing was published; re-run the push: it resumes from the blocks already staged.",
+                $"the storage endpoint stopped answering (is the emulator or the network still up?). Nothing was published; re-run the push: {rerun}.",
             FaultKind.PermissionDenied =>
                 "the SAS or identity lacks a permission this push needs (create + write on blobs, read for resume, list to find published artifacts). Grant the identity 'Storage Blob Data Contributor' on the container; renewing cannot fix this, so no retry was made.",
             FaultKind.CredentialExpired =>
@@ -27,8 +32,8 @@ public static class PushErrors
             FaultKind.Transient when PushResiliencePipeline.ExceedsCap(fault, options, timeProvider) =>
                 $"storage asked to wait {Units.Duration(StorageFaultClassifier.RequestedDelay(fault, timeProvider.GetUtcNow())!.Value)}, longer than RetryAfterCap {Units.Duration(options.RetryAfterCap)}; re-run later (the push resumes), or raise --retry-after-cap.",
             FaultKind.Transient or FaultKind.ContentCorrupted =>
-                "storage kept failing transiently; re-run the push: it resumes from the blocks already staged (raise --max-retries if this is routine).",
-            _ => $"{fault.Message} Re-run the push to resume; if it fails the same way, report it.",
+                $"storage kept failing transiently; re-run the push: {rerun} (raise --max-retries if this is routine).",
+            _ => $"{ServerText.Sanitize(fault.Message, ServerText.MaxMessageLength)} Re-run the push{(anythingStaged ? " to resume" : "")}; if it fails the same way, report it.",
         };
         return $"{step} failed after {attempts} attempt{(attempts == 1 ? "" : "s")}: last error {status}. Next: {next}";
     }

@@ -35,4 +35,17 @@ public enum FaultKind
 
     /// <summary>400 InvalidBlockList: a block the commit names is not staged; re-list and re-stage.</summary>
     InvalidBlockList,
+
+    /// <summary>
+    /// The endpoint accepted the connection and then went silent: no progress on the request and no response headers
+    /// within <see cref="PushRetryOptions.ResponseTimeout"/>. Retried at most <see cref="PushRetryOptions.UnresponsiveRetries"/>
+    /// times, then the push stops: every other request would hang the same way.
+    /// </summary>
+    Unresponsive,
+
+    /// <summary>
+    /// The TLS handshake failed on the server's certificate (untrusted root, name mismatch, expired): a missing CA or a man
+    /// in the middle. Never retried: a retry cannot make a certificate trusted.
+    /// </summary>
+    CertificateRejected,
 }

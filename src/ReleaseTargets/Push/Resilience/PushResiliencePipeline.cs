@@ -8,8 +8,9 @@ namespace ReleaseTargets.Push;
 /// <summary>
 /// Builds the one retry owner of a push (Polly v8), outermost first:
 /// credential renewal (its own small budget, so a bad SAS does not eat the transient budget) →
-/// transient retry (exponential backoff + jitter, server-requested delays honoured up to a cap) →
-/// per-try timeout.
+/// transient retry (exponential backoff + jitter, server-requested delays honoured up to a cap; a silent endpoint at most
+/// <see cref="PushRetryOptions.UnresponsiveRetries"/> times; a rejected certificate never) → per-try timeout. The
+/// response timeout sits in the transport (<see cref="ResponseWatchHandler"/>), where body progress is visible.
 /// </summary>
 public static class PushResiliencePipeline
 {
@@ -73,8 +74,13 @@ public static class PushResiliencePipeline
                 ShouldHandle = args => ValueTask.FromResult(
                     options.MaxRetries > 0 &&
                     args.Outcome.Exception is { } e &&
-                    classify(e, IsStaging(args.Context)) is FaultKind.Transient or FaultKind.ContentCorrupted &&
-                    !(requestedDelay(e, timeProvider.GetUtcNow()) is { } requested && requested > options.RetryAfterCap)),
+                    classify(e, IsStaging(args.Context)) switch
+                    {
+                        FaultKind.Transient or FaultKind.ContentCorrupted => !(requestedDelay(e, timeProvider.GetUtcNow()) is { } requested && requested > options.RetryAfterCap),
+                        // A silent endpoint gets a small budget of its own: each try costs a whole ResponseTimeout.
+                        FaultKind.Unresponsive => args.AttemptNumber < options.UnresponsiveRetries,
+                        _ => false,
+                    }),
                 DelayGenerator = args =>
                 {
                     var requested = args.Outcome.Exception is { } e ? requestedDelay(e, timeProvider.GetUtcNow()) : null;

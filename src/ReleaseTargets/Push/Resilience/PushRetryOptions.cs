@@ -20,6 +20,15 @@ public sealed record PushRetryOptions
     /// <summary>Time one try may take. Default: 100 s.</summary>
     public TimeSpan PerTryTimeout { get; init; } = ReleaseDefaults.PerTryTimeout;
 
+    /// <summary>
+    /// Longest silence of one attempt — no request-body write completing and no response headers — before it is cancelled
+    /// as <see cref="FaultKind.Unresponsive"/>. Upload time does not count, only silence. Default: 30 s.
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; init; } = ReleaseDefaults.ResponseTimeout;
+
+    /// <summary>Retries of one request after silent attempts, within <see cref="MaxRetries"/>. Default: 2 (three silent attempts end it).</summary>
+    public int UnresponsiveRetries { get; init; } = ReleaseDefaults.UnresponsiveRetries;
+
     /// <summary>SAS renewals per request after a 403 that means the SAS is no longer valid. Default: 3.</summary>
     public int MaxCredentialRenewals { get; init; } = ReleaseDefaults.MaxCredentialRenewals;
 
@@ -30,6 +39,7 @@ public sealed record PushRetryOptions
         MaxDelay = options.RetryMaxDelay,
         RetryAfterCap = options.RetryAfterCap,
         PerTryTimeout = options.PerTryTimeout,
+        ResponseTimeout = options.ResponseTimeout,
         MaxCredentialRenewals = options.MaxCredentialRenewals,
     };
 }

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Azure;
 using Polly.Timeout;
+using ReleaseTargets.Diagnostics;
 
 namespace ReleaseTargets.Push;
 
@@ -14,6 +14,12 @@ public static class StorageFaultClassifier
 {
     public static FaultKind Classify(Exception exception, bool isBlockStaging = false)
     {
+        // A certificate or a silent endpoint first: the SDK reports both as status 0, which alone reads as transient.
+        if (TransportFaults.Find(exception) is { } transport)
+        {
+            return transport;
+        }
+
         switch (exception)
         {
             case RequestFailedException failed:
@@ -21,12 +27,7 @@ public static class StorageFaultClassifier
             case AggregateException aggregate when aggregate.InnerExceptions.Count > 0:
                 // The SDK wraps transport failures in AggregateException when its own retries run out.
                 return aggregate.InnerExceptions.Select(e => Classify(e, isBlockStaging)).FirstOrDefault(k => k != FaultKind.Fatal, FaultKind.Fatal);
-            case TimeoutRejectedException:
-            case IOException:
-            case SocketException:
-            case HttpRequestException:
-                return FaultKind.Transient;
-            case OperationCanceledException when exception.InnerException is TimeoutException or IOException:
+            case var _ when TransportFaults.IsTransient(exception):
                 return FaultKind.Transient;
             default:
                 return exception.InnerException is { } inner ? Classify(inner, isBlockStaging) : FaultKind.Fatal;
@@ -50,16 +51,8 @@ public static class StorageFaultClassifier
         _ => FaultKind.Fatal,
     };
 
-    /// <summary>
-    /// True when the endpoint did not answer at all (connection refused, host unreachable): the emulator or the network is
-    /// gone, not a single request. Retrying the other artifacts against it only delays the failure.
-    /// </summary>
-    public static bool IsUnreachable(Exception exception) => exception switch
-    {
-        SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.HostNotFound } => true,
-        AggregateException aggregate => aggregate.InnerExceptions.Any(IsUnreachable),
-        _ => exception.InnerException is { } inner && IsUnreachable(inner),
-    };
+    /// <summary>Connection refused, host unreachable: see <see cref="TransportFaults.IsUnreachable"/>.</summary>
+    public static bool IsUnreachable(Exception exception) => TransportFaults.IsUnreachable(exception);
 
     /// <summary>
     /// Whether a request that failed for good should stop the whole push: everything but a transient fault of an endpoint
@@ -104,7 +97,8 @@ public static class StorageFaultClassifier
     /// <summary>Short description for logs and reports: "503 ServerBusy", "IOException", "connection refused".</summary>
     public static string Describe(Exception exception) => exception switch
     {
-        RequestFailedException { ErrorCode: { Length: > 0 } code } failed => $"{failed.Status} {code}",
+        _ when TransportFaults.Describe(exception) is { } transport => transport,
+        RequestFailedException { ErrorCode: { Length: > 0 } code } failed => $"{failed.Status} {ServerText.Sanitize(code)}",
         RequestFailedException { Status: > 0 } failed => $"{failed.Status} {(HttpStatusCode)failed.Status}",
         _ when IsUnreachable(exception) => "no answer from the endpoint (connection refused)",
         RequestFailedException => "no response",

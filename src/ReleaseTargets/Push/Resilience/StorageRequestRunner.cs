@@ -28,7 +28,7 @@ public sealed class StorageRequestRunner
         _pipeline = PushResiliencePipeline.Create(options, timeProvider, credential, e =>
         {
             progress?.AddRetry();
-            log.Verbose($"Retrying after {StorageFaultClassifier.Describe(e.Fault)} (attempt {e.NextAttempt}{(e.IsCredentialRenewal ? ", SAS renewed" : $", waiting {Units.Duration(e.Delay)}")}).");
+            log.Write(e.Level, $"Retrying after {StorageFaultClassifier.Describe(e.Fault)} (attempt {e.NextAttempt}{(e.IsCredentialRenewal ? ", SAS renewed" : $", waiting {Units.Duration(e.Delay)}")}).");
         });
     }
 
@@ -72,7 +72,7 @@ public sealed class StorageRequestRunner
         {
             var kind = StorageFaultClassifier.Classify(exception, isBlockStaging);
             var tries = attempts.Value + 1;
-            throw new StorageRequestException(step, exception, kind, tries, PushErrors.Describe(step, exception, kind, tries, _options, _container, _timeProvider));
+            throw new StorageRequestException(step, exception, kind, tries, PushErrors.Describe(step, exception, kind, tries, _options, _container, _timeProvider, anythingStaged: Progress is { DoneBytes: > 0 }));
         }
         finally
         {

@@ -27,7 +27,13 @@ internal static class AzureErrorResponse
         var requestId = Guid.NewGuid().ToString();
         var response = context.Response;
         response.StatusCode = action.StatusCode;
-        response.Headers["x-ms-error-code"] = action.ErrorCode;
+        // A header can carry only printable ASCII; a hostile code with control characters travels in the body alone
+        // (where the SDK reads it when the header is absent).
+        if (action.ErrorCode!.All(c => c is >= ' ' and <= '~'))
+        {
+            response.Headers["x-ms-error-code"] = action.ErrorCode;
+        }
+
         response.Headers["x-ms-request-id"] = requestId;
         if (context.Request.Headers.TryGetValue("x-ms-version", out var version))
         {

@@ -43,6 +43,8 @@ public sealed class FaultAction
 
     public static FaultAction CorruptBody { get; } = new(FaultActionKind.CorruptBody);
 
+    public static FaultAction Stall { get; } = new(FaultActionKind.Stall);
+
     /// <summary>Answers without forwarding, the way Azure Storage reports an error.</summary>
     /// <param name="status">HTTP status, e.g. 503.</param>
     /// <param name="errorCode">Azure error code, e.g. <c>ServerBusy</c>.</param>
@@ -66,8 +68,9 @@ public sealed class FaultAction
     /// <param name="status">HTTP status, e.g. 404.</param>
     /// <param name="errorCode">OCI error code, e.g. <c>BLOB_UPLOAD_UNKNOWN</c>.</param>
     /// <param name="headers">Extra headers (<c>Retry-After</c>, <c>WWW-Authenticate</c>).</param>
-    public static FaultAction RegistryStatus(int status, string errorCode, IReadOnlyDictionary<string, string>? headers = null) =>
-        new(Status(status, errorCode, headers)) { IsRegistryError = true };
+    /// <param name="message">The error's <c>message</c>; null: a fixed text.</param>
+    public static FaultAction RegistryStatus(int status, string errorCode, IReadOnlyDictionary<string, string>? headers = null, string? message = null) =>
+        new(Status(status, errorCode, headers, message)) { IsRegistryError = true };
 
     public static FaultAction Latency(TimeSpan delay)
     {

@@ -17,4 +17,7 @@ public enum FaultActionKind
 
     /// <summary>Buffer the body, flip one byte in the middle, forward.</summary>
     CorruptBody,
+
+    /// <summary>Accept the request and never answer (a hung server or middlebox); nothing is forwarded.</summary>
+    Stall,
 }

@@ -92,6 +92,10 @@ internal sealed class FaultProxyHandler(
                 outcome.Aborted = true;
                 context.Abort();
                 break;
+            case FaultActionKind.Stall:
+                // Until the client gives up (its response timeout) or the proxy stops.
+                await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken);
+                break;
             case FaultActionKind.CorruptBody:
                 var corrupted = await ReadAllAndFlipOneByteAsync(received, cancellationToken);
                 await ForwardAsync(context, new MemoryStream(corrupted, writable: false), withholdResponse: false, outcome);
