@@ -98,10 +98,13 @@ public sealed class ReleaseOptions
 
     public bool UsesEmulator => StorageUrl is null;
 
-    /// <summary>The shards Seal expects: <see cref="Shards"/> in the order given, else <c>1</c>…<see cref="ShardCount"/>; empty when neither is set.</summary>
+    /// <summary>
+    /// The shards Seal expects: <see cref="Shards"/> in the order given, else <c>1</c>…<see cref="ShardCount"/>; empty when
+    /// neither is set. In their canonical (lower-case) form: shard names are compared ignoring case.
+    /// </summary>
     public IReadOnlyList<string> ExpectedShards() =>
         !string.IsNullOrWhiteSpace(Shards)
-            ? Shards.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            ? Shards.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => ReleaseTargets.Push.ShardName.Canonical(s)).ToList()
             : Enumerable.Range(1, Math.Max(0, ShardCount)).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
     /// <summary>An independent copy: every property is an immutable value, so changing one copy never changes the other.</summary>

@@ -22,6 +22,8 @@ public sealed class ReleasePusher(
     IReleaseLog log,
     string? shard = null)
 {
+    private readonly string? shard = ShardName.Canonical(shard);
+
     private const string NotVisible = "no manifest was written, so the release is not visible. Re-run the push to resume.";
 
     private static readonly BlobRequestConditions CreateOnly = new() { IfNoneMatch = ETag.All };
@@ -87,13 +89,9 @@ public sealed class ReleasePusher(
             else
             {
                 var sharded = shard is null ? null : new ShardPublication(container, runner, version, shard, log);
-                if (sharded is not null)
-                {
-                    await sharded.EnsureNotPushedWholeAsync(control, cancellationToken);
-                }
-
                 ownClaim = await claimant.ClaimAsync(claim, control, cancellationToken);
                 var committed = await ListCommittedAsync(artifacts.Prefix, runner, control, cancellationToken);
+                // The claim decides whole against sharded; shard records written by releases before the claim had a mode are refused here.
                 if (sharded is null && committed.Keys.FirstOrDefault(k => ShardRecord.ShardOf(version, k) is not null) is { } record)
                 {
                     stoppedBy = "the release is pushed in shards";

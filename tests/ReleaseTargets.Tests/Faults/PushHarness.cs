@@ -37,6 +37,9 @@ internal sealed class PushHarness : IAsyncDisposable
 
     public string ArtifactsDirectory => Path.Combine(_root, "artifacts");
 
+    /// <summary>Where the push writes its JSON report: the state folder of <see cref="Options"/>.</summary>
+    public string ReportPath => Path.Combine(_root, "state", PushReportWriter.JsonFileName);
+
     public CapturingLog Log { get; private set; } = new();
 
     /// <summary>Environment variables the run sees (e.g. GITHUB_STEP_SUMMARY).</summary>
