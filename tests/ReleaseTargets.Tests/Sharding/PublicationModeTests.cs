@@ -2,6 +2,7 @@ using Azure.Storage.Blobs.Models;
 using ReleaseTargets.Push;
 using ReleaseTargets.Tests.Faults;
 using ReleaseTargets.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace ReleaseTargets.Tests.Sharding;
 
