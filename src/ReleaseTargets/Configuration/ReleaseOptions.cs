@@ -30,7 +30,7 @@ public sealed class ReleaseOptions
     /// <summary>Create the container when it is missing. Default: true.</summary>
     public bool CreateContainer { get; set; } = ReleaseDefaults.CreateContainer;
 
-    /// <summary>Local state (stage history, emulator data). Default: <c>.nuke/temp</c>.</summary>
+    /// <summary>Local state (stage history, emulator data, the push report <c>push-report.json</c>); never published. Default: <c>.nuke/temp</c>.</summary>
     public string StateDirectory { get; set; } = ReleaseDefaults.StateDirectory;
 
     /// <summary>Block size in MiB for staged uploads, 1 to 1024 (each block in flight is buffered in memory). Default: 8.</summary>

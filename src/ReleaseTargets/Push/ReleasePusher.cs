@@ -76,6 +76,7 @@ public sealed class ReleasePusher(
                 }
                 else
                 {
+                    await claimant.EnsureNotPublishedWholeAsync(control, cancellationToken);
                     ShardPublication.EnsureSealedHolds(published, artifacts, version, shard, manifestClient.Uri);
                     await new ShardPublication(container, runner, version, shard, log).EnsureRecordedAsAsync(claim.ContentDigest, control, cancellationToken);
                 }

@@ -50,6 +50,21 @@ public sealed class ArtifactNameTrustTests(AzuriteFixture azurite)
         Assert.Empty(h.Proxy.Requests);
     }
 
+    [Theory]
+    [InlineData("_shards/x.json", "the folder '_shards/' is reserved for the records of a sharded release")]
+    [InlineData("_ReleaseTargets/claims.json", "the folder '_releasetargets/' is reserved for this tool's claims and history")]
+    public async Task Push_FileInAReservedFolderInAnyCase_IsRefusedBeforeAnyCredential(string name, string why)
+    {
+        await using var h = await PushHarness.StartAsync(azurite, ("app.bin", 300));
+        Directory.CreateDirectory(Path.GetDirectoryName(h.PathOf(name))!);
+        await File.WriteAllTextAsync(h.PathOf(name), "not a record");
+
+        var error = await Assert.ThrowsAnyAsync<ReleaseTargetsException>(() => h.PushAsync());
+
+        Assert.Contains($"'{name}' cannot be published: {why}.", error.Message, StringComparison.Ordinal);
+        Assert.Empty(h.Proxy.Requests);
+    }
+
     [Fact]
     public async Task Push_BlobNameOf1025Characters_IsRefusedBeforeAnyCredentialAnd1024IsNot()
     {

@@ -62,6 +62,24 @@ public sealed class PublicationModeTests(AzuriteFixture azurite, ITestOutputHelp
     }
 
     [Fact]
+    public async Task PushShard_OfAVersionAlreadyPublishedWhole_IsRefusedNamingTheWholePush()
+    {
+        using var release = new ShardedRelease(azurite);
+        release.WriteShard("whole", seed: 1, ("whole.bin", 700));
+        using (var whole = await release.StartWholePushAsync("whole"))
+        {
+            Assert.True(await whole.WaitAsync() == 0, whole.Output);
+        }
+
+        // Even with the very files the manifest lists: the version was published whole.
+        var (code, output) = await release.PushAsync("s1", folderOf: "whole");
+
+        Assert.True(code == 1, output);
+        Assert.Contains($"Release '{release.Version}' is being pushed whole, without --shard", output, StringComparison.Ordinal);
+        Assert.False(await release.Direct.GetBlobClient(ShardRecord.BlobNameFor(release.Version, "s1")).ExistsAsync());
+    }
+
+    [Fact]
     public async Task PushShard_OfAVersionWithAClaimWrittenBeforeModes_IsRefusedAsWholeUntilItIsGivenBack()
     {
         using var release = new ShardedRelease(azurite);

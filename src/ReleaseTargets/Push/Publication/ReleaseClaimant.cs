@@ -66,6 +66,23 @@ internal sealed class ReleaseClaimant(BlobContainerClient container, StorageRequ
         return await SettleAsync(ReleaseClaim.BlobNameFor(version, shard), claim, readFirst: false, existing => JudgeContent(existing, claim), control, cancellationToken);
     }
 
+    /// <summary>
+    /// A shard push that finds the manifest already written: if the version was published whole, it is refused naming the
+    /// whole push (not as "sealed"). Reads only: the version's claim decided the mode long ago.
+    /// </summary>
+    public async Task EnsureNotPublishedWholeAsync(StrongBox<int> control, CancellationToken cancellationToken)
+    {
+        var client = container.GetBlobClient(ReleaseClaim.BlobNameFor(version));
+        try
+        {
+            var stored = await runner.RunAsync($"Reading the claim on '{version}'", async ct => (await client.DownloadContentAsync(ct)).Value.Content, cancellationToken, control);
+            JudgeVersionForShard(ReleaseClaim.FromJson(stored.ToString()));
+        }
+        catch (StorageRequestException exception) when (exception.Kind == FaultKind.NotFound)
+        {
+        }
+    }
+
     private enum Verdict
     {
         Join,
