@@ -9,8 +9,9 @@ namespace ReleaseTargets.Push;
 /// <summary>
 /// Pushes a release so that it is whole or absent and never torn: claims the version for this exact content, pushes every
 /// artifact through <see cref="ResumableBlobUploader"/> with bounded concurrency (the first failure that would fail every
-/// other artifact too stops the push), then creates the manifest, last and only if absent. With a shard, the claim is the
-/// shard's and the push ends by recording the shard (<see cref="ShardPublication"/>); Seal writes the manifest.
+/// other artifact too stops the push), then creates the manifest, last and only if absent. With a shard, the version is
+/// claimed for shards (mode sharded), then the shard itself, and the push ends by recording the shard
+/// (<see cref="ShardPublication"/>); Seal writes the manifest. Shard names ignore case (<see cref="ShardName"/>).
 /// </summary>
 public sealed class ReleasePusher(
     BlobContainerClient container,

@@ -7,8 +7,9 @@ using ReleaseTargets.Diagnostics;
 namespace ReleaseTargets.Push;
 
 /// <summary>
-/// The publication rules of one shard's push (<c>--shard</c>): a sealed version takes no new content, and the shard ends by recording what it published (create-only) instead of writing the
-/// manifest, which Seal writes once every shard is recorded.
+/// The publication rules of one shard's push (<c>--shard</c>): a sealed version takes no new content, and the shard ends
+/// by recording what it published (create-only) instead of writing the manifest, which Seal writes once every shard is
+/// recorded. Whole against sharded is decided by the version's claim (<see cref="ReleaseClaimant"/>).
 /// </summary>
 internal sealed class ShardPublication(BlobContainerClient container, StorageRequestRunner runner, string version, string shard, IReleaseLog log)
 {
