@@ -110,6 +110,22 @@ public sealed class PublicationModeTests(AzuriteFixture azurite, ITestOutputHelp
         Assert.False(claim.Released);
     }
 
+    [Fact]
+    public async Task PushWhole_OfAVersionWithAShardRecordWrittenBeforeModes_IsRefused()
+    {
+        using var release = new ShardedRelease(azurite);
+        release.WriteShard("whole", seed: 1, ("whole.bin", 700));
+        await release.Direct.CreateIfNotExistsAsync();
+        // What a shard push before modes left: a record, and no claim of the version.
+        await release.Direct.GetBlobClient(ShardRecord.BlobNameFor(release.Version, "old")).UploadAsync(BinaryData.FromString("{}"));
+
+        using var whole = await release.StartWholePushAsync("whole");
+
+        Assert.True(await whole.WaitAsync() == 1, whole.Output);
+        Assert.Contains($"Release '{release.Version}' is being pushed in shards ('{ShardRecord.BlobNameFor(release.Version, "old")}' exists)", whole.Output, StringComparison.Ordinal);
+        Assert.False(await release.Direct.GetBlobClient($"{release.Version}/whole.bin").ExistsAsync());
+    }
+
     /// <summary>A real listing of the version: every blob apart from the shard records and the manifest itself is in the manifest, and nothing else is.</summary>
     private static async Task AssertManifestListsEveryBlobAsync(ShardedRelease release)
     {
