@@ -60,6 +60,9 @@ public sealed class ReleaseRun : IAsyncDisposable
 
     public string HistoryPath => Path.Combine(_options.StateDirectory, "stage-history.json");
 
+    /// <summary>Where the push writes its JSON report: the state folder, never the artifacts folder (a user's file of that name stays theirs).</summary>
+    public string ReportPath => Path.Combine(_options.StateDirectory, PushReportWriter.JsonFileName);
+
     /// <summary>The durations this run recorded so far, per stage.</summary>
     public IReadOnlyList<StageRecord> Stages => _clock.CurrentRun;
 
@@ -116,7 +119,12 @@ public sealed class ReleaseRun : IAsyncDisposable
             // Image layout folders go to the registry, not into blob storage.
             _images = ReleaseImages.Find(_options, _timeProvider, _log);
             var globs = _images is { Layouts.Count: > 0 } ? $"{_options.Artifacts};{_images.ExcludeGlobs}" : _options.Artifacts;
-            var discovered = ArtifactSet.Discover(_options.ArtifactsDirectory, globs, _options.ReleaseVersion);
+            var discovered = ArtifactSet.Discover(_options.ArtifactsDirectory, globs, _options.ReleaseVersion, _options.StateDirectory);
+            foreach (var warning in discovered.Warnings)
+            {
+                _log.Warning(warning);
+            }
+
             BlockLimits.ThrowIfAnyTooLarge(discovered.Artifacts.Select(a => (a.RelativePath, a.Length)), _options.BlockSizeMiB);
             artifacts = discovered;
             hashing = Task.Run(() => discovered.HashAsync(BlockSize, stopHashing.Token), stopHashing.Token);
@@ -249,13 +257,13 @@ public sealed class ReleaseRun : IAsyncDisposable
         }
         catch (PushFailedException failed)
         {
-            await PushReportWriter.WriteAsync(WithForecast(failed.Report) with { Images = images }, _artifacts!.Directory, StepSummaryPath, CancellationToken.None);
+            await PushReportWriter.WriteAsync(WithForecast(failed.Report) with { Images = images }, ReportPath, StepSummaryPath, CancellationToken.None);
             throw;
         }
 
         report = WithForecast(report) with { Images = images };
 
-        await PushReportWriter.WriteAsync(report, _artifacts!.Directory, StepSummaryPath, cancellationToken);
+        await PushReportWriter.WriteAsync(report, ReportPath, StepSummaryPath, cancellationToken);
         stage.Complete(report.BytesSent + (images?.Sum(i => i.BytesSent) ?? 0), report.Artifacts.Count + (images?.Count ?? 0));
         return report;
     }
@@ -361,7 +369,7 @@ public sealed class ReleaseRun : IAsyncDisposable
         }
 
         var report = WithForecast(new PushReport(_options.ReleaseVersion, containerUrl, [], _timeProvider.GetElapsedTime(started), _images.Renewals, _sas!.Current.Window.Describe(), Succeeded: false, ManifestUrl: null, Images: images));
-        await PushReportWriter.WriteAsync(report, _artifacts!.Directory, StepSummaryPath, CancellationToken.None);
+        await PushReportWriter.WriteAsync(report, ReportPath, StepSummaryPath, CancellationToken.None);
         var failed = images.First(i => i.Outcome is not (ArtifactOutcome.Uploaded or ArtifactOutcome.Skipped));
         throw new PushFailedException(report, [$"Image '{failed.Name}' was not pushed to {failed.Reference}: {failed.Error}", "No tag of it was written, no artifact was sent to storage and no release manifest was written; re-run the push: blobs already in the registry are skipped."]);
     }

@@ -30,7 +30,7 @@ public sealed class ReleaseOptions
     /// <summary>Create the container when it is missing. Default: true.</summary>
     public bool CreateContainer { get; set; } = ReleaseDefaults.CreateContainer;
 
-    /// <summary>Local state (stage history, emulator data). Default: <c>.nuke/temp</c>.</summary>
+    /// <summary>Local state (stage history, emulator data, the push report <c>push-report.json</c>); never published. Default: <c>.nuke/temp</c>.</summary>
     public string StateDirectory { get; set; } = ReleaseDefaults.StateDirectory;
 
     /// <summary>Block size in MiB for staged uploads, 1 to 1024 (each block in flight is buffered in memory). Default: 8.</summary>
@@ -110,10 +110,13 @@ public sealed class ReleaseOptions
 
     public bool UsesEmulator => StorageUrl is null;
 
-    /// <summary>The shards Seal expects: <see cref="Shards"/> in the order given, else <c>1</c>…<see cref="ShardCount"/>; empty when neither is set.</summary>
+    /// <summary>
+    /// The shards Seal expects: <see cref="Shards"/> in the order given, else <c>1</c>…<see cref="ShardCount"/>; empty when
+    /// neither is set. In their canonical (lower-case) form: shard names are compared ignoring case.
+    /// </summary>
     public IReadOnlyList<string> ExpectedShards() =>
         !string.IsNullOrWhiteSpace(Shards)
-            ? Shards.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            ? Shards.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => ReleaseTargets.Push.ShardName.Canonical(s)).ToList()
             : Enumerable.Range(1, Math.Max(0, ShardCount)).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
     /// <summary>An independent copy: every property is an immutable value, so changing one copy never changes the other.</summary>

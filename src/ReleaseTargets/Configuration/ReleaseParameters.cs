@@ -32,7 +32,7 @@ public static class ReleaseParameters
                 ? Set(() => o.Credential = source)
                 : $"--credential '{v}' is not one of {string.Join(", ", Enum.GetNames<CredentialSource>())}."),
         new("CreateContainer", "Create the container when it is missing.", "true", (o, v) => ParameterValues.Bool("CreateContainer", v, b => o.CreateContainer = b)),
-        new("StateDirectory", "Local state: stage history, emulator data.", ReleaseDefaults.StateDirectory, (o, v) => Set(() => o.StateDirectory = v)),
+        new("StateDirectory", "Local state: stage history, emulator data, push-report.json. Never published.", ReleaseDefaults.StateDirectory, (o, v) => Set(() => o.StateDirectory = v)),
         new("BlockSizeMiB", "Block size in MiB for staged uploads, 1 to 1024 (each block in flight is buffered in memory).", ReleaseDefaults.BlockSizeMiB.ToString(CultureInfo.InvariantCulture),
             (o, v) => ParameterValues.Int("BlockSizeMiB", v, ReleaseOptionsValidator.BlockSizeMiB, i => o.BlockSizeMiB = i)),
         new("Concurrency", "Blocks in flight at once across all files (block buffers ≤ Concurrency × BlockSizeMiB).", ReleaseDefaults.Concurrency.ToString(CultureInfo.InvariantCulture),

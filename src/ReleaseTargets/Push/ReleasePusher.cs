@@ -9,8 +9,9 @@ namespace ReleaseTargets.Push;
 /// <summary>
 /// Pushes a release so that it is whole or absent and never torn: claims the version for this exact content, pushes every
 /// artifact through <see cref="ResumableBlobUploader"/> with bounded concurrency (the first failure that would fail every
-/// other artifact too stops the push), then creates the manifest, last and only if absent. With a shard, the claim is the
-/// shard's and the push ends by recording the shard (<see cref="ShardPublication"/>); Seal writes the manifest.
+/// other artifact too stops the push), then creates the manifest, last and only if absent. With a shard, the version is
+/// claimed for shards (mode sharded), then the shard itself, and the push ends by recording the shard
+/// (<see cref="ShardPublication"/>); Seal writes the manifest. Shard names ignore case (<see cref="ShardName"/>).
 /// </summary>
 public sealed class ReleasePusher(
     BlobContainerClient container,
@@ -22,6 +23,8 @@ public sealed class ReleasePusher(
     IReleaseLog log,
     string? shard = null)
 {
+    private readonly string? shard = ShardName.Canonical(shard);
+
     private const string NotVisible = "no manifest was written, so the release is not visible. Re-run the push to resume.";
 
     private static readonly BlobRequestConditions CreateOnly = new() { IfNoneMatch = ETag.All };
@@ -74,6 +77,7 @@ public sealed class ReleasePusher(
                 }
                 else
                 {
+                    await claimant.EnsureNotPublishedWholeAsync(control, cancellationToken);
                     ShardPublication.EnsureSealedHolds(published, artifacts, version, shard, manifestClient.Uri);
                     await new ShardPublication(container, runner, version, shard, log).EnsureRecordedAsAsync(claim.ContentDigest, control, cancellationToken);
                 }
@@ -87,13 +91,9 @@ public sealed class ReleasePusher(
             else
             {
                 var sharded = shard is null ? null : new ShardPublication(container, runner, version, shard, log);
-                if (sharded is not null)
-                {
-                    await sharded.EnsureNotPushedWholeAsync(control, cancellationToken);
-                }
-
                 ownClaim = await claimant.ClaimAsync(claim, control, cancellationToken);
                 var committed = await ListCommittedAsync(artifacts.Prefix, runner, control, cancellationToken);
+                // The claim decides whole against sharded; shard records written by releases before the claim had a mode are refused here.
                 if (sharded is null && committed.Keys.FirstOrDefault(k => ShardRecord.ShardOf(version, k) is not null) is { } record)
                 {
                     stoppedBy = "the release is pushed in shards";

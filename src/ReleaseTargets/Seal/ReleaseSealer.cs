@@ -19,6 +19,7 @@ public sealed class ReleaseSealer(BlobContainerClient container, StorageRequestR
 
     public async Task<SealReport> SealAsync(string version, IReadOnlyList<string> shards, IReadOnlyDictionary<string, double> stageSeconds, CancellationToken cancellationToken = default)
     {
+        shards = shards.Select(s => ShardName.Canonical(s)).ToList();
         var started = timeProvider.GetTimestamp();
         var control = new StrongBox<int>();
         // Records are create-only: each is read once, however many checks the wait takes.
@@ -70,44 +71,82 @@ public sealed class ReleaseSealer(BlobContainerClient container, StorageRequestR
 
     private async Task<ShardSurvey> SurveyAsync(string version, IReadOnlyList<string> shards, ConcurrentDictionary<string, ShardRecord> records, StrongBox<int> control, CancellationToken cancellationToken)
     {
-        var found = (await ListAsync($"Listing the shard records of '{version}'", ShardRecord.PrefixFor(version), control, cancellationToken))
-            .Select(b => ShardRecord.ShardOf(version, b.Name)).OfType<string>().ToList();
+        // Blob names are case-sensitive, shard names are not: records and claims are found by their canonical name.
+        var found = BlobNamesByShard((await ListAsync($"Listing the shard records of '{version}'", ShardRecord.PrefixFor(version), control, cancellationToken))
+            .Select(b => ShardRecord.ShardOf(version, b.Name)).OfType<string>(), version, "records");
         var expected = shards.ToHashSet(StringComparer.Ordinal);
         await Parallel.ForEachAsync(
-            found.Where(s => expected.Contains(s) && !records.ContainsKey(s)),
+            found.Keys.Where(s => expected.Contains(s) && !records.ContainsKey(s)),
             new ParallelOptions { MaxDegreeOfParallelism = SealConstants.ParallelReads, CancellationToken = cancellationToken },
             async (shard, ct) =>
             {
-                var blob = container.GetBlobClient(ShardRecord.BlobNameFor(version, shard));
+                var blob = container.GetBlobClient(ShardRecord.BlobNameFor(version, found[shard]));
                 var record = ShardRecord.FromJson((await runner.RunAsync($"Reading the record of shard '{shard}'", async c => (await blob.DownloadContentAsync(c)).Value.Content, ct, control)).ToString());
-                if (record is null || record.Version != version || record.Shard != shard)
+                var claim = await ReadClaimAsync(version, found[shard], ct, control);
+                if (ShardRecordCheck.Problem(version, shard, record, claim) is { } problem)
                 {
-                    throw new ReleaseTargetsException($"The record of shard '{shard}' ({blob.Uri}) is unreadable or names another release; the seal wrote nothing. Publish under a new --release-version.");
+                    throw new ReleaseTargetsException(
+                        $"Seal of release '{version}' refused: the record of shard '{shard}' ({blob.Uri}) {problem}; the seal wrote nothing. " +
+                        $"A shard's record must list exactly what its push claimed: publish under a new --release-version (and find out who wrote '{ShardRecord.BlobNameFor(version, found[shard])}').");
                 }
 
-                records[shard] = record;
+                records[shard] = record!;
             });
 
         var claims = new ConcurrentDictionary<string, ReleaseClaim>(StringComparer.Ordinal);
         var missing = shards.Where(s => !records.ContainsKey(s)).ToHashSet(StringComparer.Ordinal);
         if (missing.Count > 0)
         {
-            var claimed = (await ListAsync($"Listing the shard claims of '{version}'", ReleaseClaim.ShardPrefixFor(version), control, cancellationToken))
-                .Select(b => b.Name[ReleaseClaim.ShardPrefixFor(version).Length..]).Where(n => n.EndsWith(".json", StringComparison.Ordinal)).Select(n => n[..^".json".Length]).Where(missing.Contains).ToList();
+            var claimed = BlobNamesByShard((await ListAsync($"Listing the shard claims of '{version}'", ReleaseClaim.ShardPrefixFor(version), control, cancellationToken))
+                .Select(b => b.Name[ReleaseClaim.ShardPrefixFor(version).Length..]).Where(n => n.EndsWith(".json", StringComparison.Ordinal)).Select(n => n[..^".json".Length]), version, "claims");
             await Parallel.ForEachAsync(
-                claimed,
+                claimed.Keys.Where(missing.Contains),
                 new ParallelOptions { MaxDegreeOfParallelism = SealConstants.ParallelReads, CancellationToken = cancellationToken },
                 async (shard, ct) =>
                 {
-                    var blob = container.GetBlobClient(ReleaseClaim.BlobNameFor(version, shard));
-                    if (ReleaseClaim.FromJson((await runner.RunAsync($"Reading the claim of shard '{shard}'", async c => (await blob.DownloadContentAsync(c)).Value.Content, ct, control)).ToString()) is { } claim)
+                    if (await ReadClaimAsync(version, claimed[shard], ct, control) is { } claim)
                     {
                         claims[shard] = claim;
                     }
                 });
         }
 
-        return new ShardSurvey(shards, records, claims, found.Where(s => !expected.Contains(s)).Order(StringComparer.Ordinal).ToList());
+        return new ShardSurvey(shards, records, claims, found.Keys.Where(s => !expected.Contains(s)).Order(StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>
+    /// Canonical shard name → the name its blob has. Two blobs whose names differ only in case (written before shard names
+    /// were compared ignoring case) are one shard published twice: no seal can complete it.
+    /// </summary>
+    private static Dictionary<string, string> BlobNamesByShard(IEnumerable<string> names, string version, string what)
+    {
+        var byShard = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var group in names.GroupBy(n => ShardName.Canonical(n), StringComparer.Ordinal))
+        {
+            if (group.Count() > 1)
+            {
+                throw new ReleaseTargetsException(
+                    $"Seal of release '{version}' refused: the shard {what} {string.Join(" and ", group.Order(StringComparer.Ordinal).Select(n => $"'{n}'"))} differ only in case. Shard names are compared ignoring case, " +
+                    "so these are one shard published twice; the seal wrote nothing. Publish under a new --release-version.");
+            }
+
+            byShard[group.Key] = group.Single();
+        }
+
+        return byShard;
+    }
+
+    private async Task<ReleaseClaim?> ReadClaimAsync(string version, string shardBlobName, CancellationToken cancellationToken, StrongBox<int> control)
+    {
+        var blob = container.GetBlobClient(ReleaseClaim.BlobNameFor(version, shardBlobName));
+        try
+        {
+            return ReleaseClaim.FromJson((await runner.RunAsync($"Reading the claim of shard '{shardBlobName}'", async c => (await blob.DownloadContentAsync(c)).Value.Content, cancellationToken, control)).ToString());
+        }
+        catch (StorageRequestException exception) when (exception.Kind == FaultKind.NotFound)
+        {
+            return null;
+        }
     }
 
     /// <summary>Every recorded artifact, as the service holds it now: one listing of the release for lengths and MD5s.</summary>

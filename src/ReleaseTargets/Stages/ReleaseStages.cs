@@ -13,7 +13,8 @@ public static class ReleaseStages
 
     /// <summary>
     /// The Push stage of one shard, <c>Push[linux]</c>: each shard forecasts its SAS from its own past pushes (its share of
-    /// the bytes), not from the whole release's or another shard's. Without a shard, <see cref="Push"/>.
+    /// the bytes), not from the whole release's or another shard's. Without a shard, <see cref="Push"/>. Shard names are
+    /// compared ignoring case (<see cref="Push.ShardName"/>): <c>--shard=A</c> and <c>--shard=a</c> share <c>Push[a]</c>.
     /// </summary>
-    public static string PushOf(string? shard) => shard is null ? Push : $"{Push}[{shard}]";
+    public static string PushOf(string? shard) => shard is null ? Push : $"{Push}[{ReleaseTargets.Push.ShardName.Canonical(shard)}]";
 }

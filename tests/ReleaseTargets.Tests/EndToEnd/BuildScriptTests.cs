@@ -59,9 +59,9 @@ public sealed partial class BuildScriptTests
         Assert.Equal(2, stages.Count(s => s == "Push"));
         Assert.Equal(1, stages.Count(s => s == "Build"));
 
-        // Every push records the forecast it was sized to next to its duration, in the history and in push-report.json.
+        // Every push records the forecast it was sized to next to its duration, in the history and in push-report.json (in the state folder).
         Assert.All(records.Where(r => r.GetProperty("stage").GetString() == "Push"), r => Assert.True(r.TryGetProperty("forecast", out _), r.ToString()));
-        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(scratch.Root, "artifacts", "push-report.json")));
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(scratch.Root, ".nuke/temp/push-report.json")));
         Assert.Equal("1 comparable push", report.RootElement.GetProperty("forecastBasis").GetString());
         Assert.True(report.RootElement.TryGetProperty("forecastEstimate", out _), report.RootElement.ToString());
     }

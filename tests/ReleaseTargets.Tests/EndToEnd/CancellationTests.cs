@@ -130,8 +130,9 @@ public sealed partial class CancellationTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>The push report, in the state folder beside the artifacts folder (.nuke/temp).</summary>
     private static JsonElement ReadReport(string artifacts) =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(artifacts, "push-report.json"))).RootElement.Clone();
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(artifacts, "..", ".nuke", "temp", "push-report.json"))).RootElement.Clone();
 
     /// <summary>Every process whose command line names <paramref name="dataDirectory"/> (Azurite's <c>--location</c>).</summary>
     internal static List<string> AzuriteProcessesOn(string dataDirectory)

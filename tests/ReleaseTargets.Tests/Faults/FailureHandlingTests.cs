@@ -82,7 +82,7 @@ public sealed class FailureHandlingTests(AzuriteFixture azurite)
         Assert.StartsWith($"Listing release '{h.Version}' failed after 3 attempts: last error 503 ServerBusy. Next: storage kept failing transiently; re-run the push", error.Message, StringComparison.Ordinal);
         Assert.Equal(2, error.Report.Retries);
         Assert.Equal(0, h.PutBlocks);
-        Assert.True(File.Exists(Path.Combine(h.ArtifactsDirectory, PushReportWriter.JsonFileName)));
+        Assert.True(File.Exists(h.ReportPath));
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class FailureHandlingTests(AzuriteFixture azurite)
             error.Message,
             error.Report.Artifacts[0].Error,
             h.Log.Text,
-            await File.ReadAllTextAsync(Path.Combine(h.ArtifactsDirectory, PushReportWriter.JsonFileName)),
+            await File.ReadAllTextAsync(h.ReportPath),
             await File.ReadAllTextAsync(summary));
         // The fault really reached every sink (otherwise this test proves nothing).
         Assert.Contains("Bad header on PUT", error.Message, StringComparison.Ordinal);

@@ -37,6 +37,9 @@ internal sealed class PushHarness : IAsyncDisposable
 
     public string ArtifactsDirectory => Path.Combine(_root, "artifacts");
 
+    /// <summary>Where the push writes its JSON report: the state folder of <see cref="Options"/>.</summary>
+    public string ReportPath => Path.Combine(_root, "state", PushReportWriter.JsonFileName);
+
     public CapturingLog Log { get; private set; } = new();
 
     /// <summary>Environment variables the run sees (e.g. GITHUB_STEP_SUMMARY).</summary>
@@ -166,7 +169,7 @@ internal sealed class PushHarness : IAsyncDisposable
     {
         var manifest = ReleaseManifest.FromJson((await Direct.GetBlobClient(ReleaseManifest.BlobNameFor(Version)).DownloadContentAsync()).Value.Content.ToString());
         Assert.NotNull(manifest);
-        Assert.Equal(names.Order(), manifest.Artifacts.Select(a => a.Name).Order());
+        Assert.Equal(names.Order(StringComparer.Ordinal), manifest.Artifacts.Select(a => a.Name).Order(StringComparer.Ordinal));
         foreach (var artifact in manifest.Artifacts)
         {
             Assert.Equal(Convert.ToBase64String(MD5.HashData(await File.ReadAllBytesAsync(PathOf(artifact.Name)))), artifact.Md5);

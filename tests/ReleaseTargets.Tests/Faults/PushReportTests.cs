@@ -23,7 +23,7 @@ public sealed class PushReportTests(AzuriteFixture azurite)
         Assert.Contains("| `big.bin` | 2.0 MiB | Uploaded |", markdown, StringComparison.Ordinal);
         Assert.Contains("| `notes.txt` | 10 B | Uploaded |", markdown, StringComparison.Ordinal);
         Assert.Contains("1 retries; 0 SAS renewals.", markdown, StringComparison.Ordinal);
-        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(h.ArtifactsDirectory, PushReportWriter.JsonFileName)));
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(h.ReportPath));
         Assert.True(json.RootElement.GetProperty("succeeded").GetBoolean());
         Assert.Equal(["big.bin", "notes.txt"], json.RootElement.GetProperty("artifacts").EnumerateArray().Select(a => a.GetProperty("name").GetString()).Order());
         Assert.DoesNotContain("sig=", markdown + json.RootElement.GetRawText(), StringComparison.Ordinal);

@@ -112,7 +112,7 @@ public sealed class SasRenewalTests(AzuriteFixture azurite)
 
         var token = h.LastRun!.CurrentSasToken!;
         var signature = System.Web.HttpUtility.ParseQueryString(token)["sig"]!;
-        var written = string.Join("\n", h.Log.Text, await File.ReadAllTextAsync(Path.Combine(h.ArtifactsDirectory, PushReportWriter.JsonFileName)));
+        var written = string.Join("\n", h.Log.Text, await File.ReadAllTextAsync(h.ReportPath));
         Assert.True(signature.Length > 20);
         Assert.Contains("SAS renewed", written, StringComparison.Ordinal);
         Assert.DoesNotContain(signature, written, StringComparison.Ordinal);

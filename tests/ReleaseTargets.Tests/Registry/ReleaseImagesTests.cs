@@ -33,7 +33,7 @@ public sealed class ReleaseImagesTests(AzuriteFixture azurite)
         Assert.Equal(digest, await Skopeo.DigestAsync(registry, "team/web", "latest"));
         await harness.AssertManifestCompleteAsync("app.txt");
         Assert.False(await harness.ExistsAsync($"{harness.Version}/web/index.json"));
-        var json = await File.ReadAllTextAsync(Path.Combine(harness.ArtifactsDirectory, PushReportWriter.JsonFileName));
+        var json = await File.ReadAllTextAsync(harness.ReportPath);
         Assert.Contains(digest, json, StringComparison.Ordinal);
         Assert.DoesNotContain(DockerRegistry.Password, harness.Log.Text + json, StringComparison.Ordinal);
         // The Push stage's record (what later SAS windows are sized from) counts the image's bytes with the files'.

@@ -13,6 +13,26 @@ public static class ArtifactNames
     /// <summary>Azure's limit for a blob name, prefix included.</summary>
     public const int MaxBlobNameLength = 1024;
 
+    /// <summary>The folder, under the release prefix too, that names the tool's own prefix (<c>_releasetargets/</c>).</summary>
+    public const string ReservedFolder = "_releasetargets";
+
+    /// <summary>
+    /// Why <paramref name="relativePath"/> cannot be published as <c>&lt;prefix&gt;/&lt;relativePath&gt;</c>: every rule of
+    /// <see cref="Problem(string)"/>, and the service's limit on the whole blob name.
+    /// </summary>
+    public static string? Problem(string prefix, string relativePath)
+    {
+        if (Problem(relativePath) is { } problem)
+        {
+            return problem;
+        }
+
+        var length = prefix.Length + 1 + relativePath.Length;
+        return length > MaxBlobNameLength
+            ? string.Create(CultureInfo.InvariantCulture, $"its blob name '{prefix}/…' is {length:N0} characters long; Azure allows at most {MaxBlobNameLength:N0} (the version prefix included): shorten its path")
+            : null;
+    }
+
     /// <summary>Why <paramref name="relativePath"/> (separators '/') cannot be a blob name under the release prefix, or null when it can.</summary>
     public static string? Problem(string relativePath)
     {
@@ -47,6 +67,17 @@ public static class ArtifactNames
         if (relativePath.StartsWith(ShardRecord.FolderName + "/", StringComparison.OrdinalIgnoreCase))
         {
             return $"the folder '{ShardRecord.FolderName}/' is reserved for the records of a sharded release";
+        }
+
+        if (relativePath.StartsWith(ReservedFolder + "/", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"the folder '{ReservedFolder}/' is reserved for this tool's claims and history";
+        }
+
+        // Blob names are case-sensitive, but 'Release-Manifest.json' beside the manifest is a look-alike a reader can take for it.
+        if (relativePath.Equals(ReleaseManifest.FileName, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"at the root of the release, '{ReleaseManifest.FileName}' (in any case) is the name of the release manifest; rename the file or move it into a subfolder";
         }
 
         foreach (var segment in relativePath.Split('/'))

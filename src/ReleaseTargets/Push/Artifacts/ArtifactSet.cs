@@ -6,20 +6,14 @@ namespace ReleaseTargets.Push;
 /// <summary>The artifacts of a release: files matched by globs under the artifacts directory, placed under the release prefix.</summary>
 public sealed class ArtifactSet
 {
-    /// <summary>Names the push itself writes; never treated as artifacts.</summary>
-    public static readonly IReadOnlySet<string> ReservedNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-    {
-        ReleaseManifest.FileName,
-        PushReportWriter.JsonFileName,
-    };
-
     private const int HashBufferSize = 1 << 20;
 
-    private ArtifactSet(string directory, string prefix, IReadOnlyList<Artifact> artifacts)
+    private ArtifactSet(string directory, string prefix, IReadOnlyList<Artifact> artifacts, IReadOnlyList<string> warnings)
     {
         Directory = directory;
         Prefix = prefix;
         Artifacts = artifacts;
+        Warnings = warnings;
     }
 
     public string Directory { get; }
@@ -30,12 +24,16 @@ public sealed class ArtifactSet
 
     public long TotalBytes => Artifacts.Sum(a => a.Length);
 
+    /// <summary>Names that are published but look like others (<see cref="LookAlikeNames"/>): worth a warning, not a refusal.</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
     /// <summary>
     /// Finds the artifacts; fails with one message listing every file that cannot be published (and why) or saying that
     /// nothing matched, before any credential is minted. Symbolic links inside the folder are refused, naming the link:
     /// following them would publish files from outside the folder, and a link can change its target between hashing and sending.
+    /// A <paramref name="stateDirectory"/> inside the folder that the globs reach is refused: the tool's state is never published.
     /// </summary>
-    public static ArtifactSet Discover(string directory, string globs, string prefix)
+    public static ArtifactSet Discover(string directory, string globs, string prefix, string? stateDirectory = null)
     {
         var root = Path.GetFullPath(directory);
         if (!System.IO.Directory.Exists(root))
@@ -62,6 +60,7 @@ public sealed class ArtifactSet
             }
         }
 
+        StateFolderCheck.ThrowIfPublished(matcher, root, directory, globs, stateDirectory);
         var problems = new List<string>();
         var artifacts = new List<Artifact>();
         var linkedFolders = new List<DirectoryInfo>();
@@ -78,7 +77,7 @@ public sealed class ArtifactSet
         foreach (var path in matches)
         {
             var relative = Path.GetRelativePath(root, path);
-            if (Problem(path, relative) is { } problem)
+            if (Problem(path, relative, prefix) is { } problem)
             {
                 problems.Add($"'{relative}' cannot be published: {problem}.");
                 continue;
@@ -86,11 +85,6 @@ public sealed class ArtifactSet
 
             // Blob names use '/' whatever the OS; on Linux a '\\' is part of a file name and was refused above.
             relative = relative.Replace(Path.DirectorySeparatorChar, '/');
-            if (ReservedNames.Contains(Path.GetFileName(relative)))
-            {
-                continue;
-            }
-
             artifacts.Add(new Artifact(path, relative, $"{prefix}/{relative}", new FileInfo(path).Length));
         }
 
@@ -106,7 +100,8 @@ public sealed class ArtifactSet
             throw new ReleaseTargetsException($"No artifacts matched '{globs}' under '{directory}': did the Build stage produce them? Set --artifacts (globs) or --artifacts-directory.");
         }
 
-        return new ArtifactSet(root, prefix, artifacts.OrderBy(a => a.RelativePath, StringComparer.Ordinal).ToList());
+        var ordered = artifacts.OrderBy(a => a.RelativePath, StringComparer.Ordinal).ToList();
+        return new ArtifactSet(root, prefix, ordered, LookAlikeNames.Warnings(ordered.Select(a => a.RelativePath).ToList()));
     }
 
     /// <summary>
@@ -122,7 +117,7 @@ public sealed class ArtifactSet
             Enumerable.Range(0, Artifacts.Count),
             new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken },
             async (i, ct) => hashed[i] = await HashFileAsync(Artifacts[i], blockSize, ct));
-        return new ArtifactSet(Directory, Prefix, hashed);
+        return new ArtifactSet(Directory, Prefix, hashed, Warnings);
     }
 
     private static async Task<Artifact> HashFileAsync(Artifact artifact, int blockSize, CancellationToken cancellationToken)
@@ -176,7 +171,7 @@ public sealed class ArtifactSet
         return artifact with { Length = length, Md5 = md5, BlockSize = blockSize, BlockMd5s = blocks };
     }
 
-    private static string? Problem(string path, string relative)
+    private static string? Problem(string path, string relative, string prefix)
     {
         if (relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative))
         {
@@ -189,6 +184,6 @@ public sealed class ArtifactSet
             return $"'{relative}' is a symbolic link (to '{target}'); links are not followed — copy the file into the folder";
         }
 
-        return ArtifactNames.Problem(relative.Replace(Path.DirectorySeparatorChar, '/'));
+        return ArtifactNames.Problem(prefix, relative.Replace(Path.DirectorySeparatorChar, '/'));
     }
 }

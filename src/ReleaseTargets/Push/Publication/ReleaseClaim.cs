@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace ReleaseTargets.Push;
 
@@ -14,6 +15,12 @@ public sealed record ReleaseClaim(string Version, string ContentDigest, DateTime
 {
     /// <summary>Claims live beside the shared history, under the reserved prefix no artifact can reach.</summary>
     public const string Prefix = "_releasetargets/claims/";
+
+    /// <summary>The version's claim of a push without --shard (claims written before modes existed have no mode: whole).</summary>
+    public const string WholeMode = "whole";
+
+    /// <summary>The version's claim once any shard claimed it: no push without --shard may publish it.</summary>
+    public const string ShardedMode = "sharded";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -33,6 +40,20 @@ public sealed record ReleaseClaim(string Version, string ContentDigest, DateTime
     /// (a conditional overwrite, If-Match), so only one of several racing pushes does.
     /// </summary>
     public bool Released { get; init; }
+
+    /// <summary>
+    /// How the version is published: <see cref="WholeMode"/> or <see cref="ShardedMode"/>. The version's claim is the one
+    /// conditional write a whole push and the shards of a version race for, so exactly one mode wins. Null (a claim
+    /// written before modes existed) means whole.
+    /// </summary>
+    public string? Mode { get; init; }
+
+    [JsonIgnore]
+    public bool IsSharded => string.Equals(Mode, ShardedMode, StringComparison.Ordinal);
+
+    /// <summary>The version's claim a shard push creates (or joins) before its own shard's claim: it names no content.</summary>
+    public static ReleaseClaim ForShards(string version, DateTimeOffset now, string claimedBy) =>
+        new(version, DigestOf([]), now, claimedBy, []) { Mode = ShardedMode };
 
     /// <summary>The marker a push writes over its own claim to give it back (needs write permission only, not delete).</summary>
     public ReleaseClaim AsReleased(DateTimeOffset now) => this with { Released = true, ClaimedAt = now };
@@ -55,27 +76,27 @@ public sealed record ReleaseClaim(string Version, string ContentDigest, DateTime
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
-    /// <summary>One line on how <paramref name="other"/> differs from this claim, for the refusal message.</summary>
-    public string FirstDifference(ReleaseClaim other)
+    /// <summary>One line on how <paramref name="push"/> (this push's claim) differs from this claim (the one stored), for the refusal message.</summary>
+    public string FirstDifference(ReleaseClaim push)
     {
-        var mine = Artifacts.ToDictionary(a => a.Name, StringComparer.Ordinal);
-        var theirs = other.Artifacts.ToDictionary(a => a.Name, StringComparer.Ordinal);
-        foreach (var name in mine.Keys.Union(theirs.Keys).Order(StringComparer.Ordinal))
+        var claimed = Artifacts.ToDictionary(a => a.Name, StringComparer.Ordinal);
+        var here = push.Artifacts.ToDictionary(a => a.Name, StringComparer.Ordinal);
+        foreach (var name in claimed.Keys.Union(here.Keys).Order(StringComparer.Ordinal))
         {
-            var (m, t) = (mine.GetValueOrDefault(name), theirs.GetValueOrDefault(name));
-            if (m is null)
+            var (c, h) = (claimed.GetValueOrDefault(name), here.GetValueOrDefault(name));
+            if (h is null)
             {
                 return $"'{name}' is in the claimed release but not in this push";
             }
 
-            if (t is null)
+            if (c is null)
             {
                 return $"'{name}' is in this push but not in the claimed release";
             }
 
-            if (m != t)
+            if (c != h)
             {
-                return $"'{name}' is {t.Length} bytes with MD5 '{t.Md5}' there, {m.Length} bytes with MD5 '{m.Md5}' here";
+                return $"'{name}' is {c.Length} bytes with MD5 '{c.Md5}' there, {h.Length} bytes with MD5 '{h.Md5}' here";
             }
         }
 

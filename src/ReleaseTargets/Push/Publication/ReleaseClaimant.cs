@@ -37,7 +37,7 @@ internal sealed class ReleaseClaimant(BlobContainerClient container, StorageRequ
         {
             // An overwrite of our own claim (If-Match), not a delete: the SAS stays least-privilege (no delete permission).
             var client = container.GetBlobClient(ReleaseClaim.BlobNameFor(version, shard));
-            var released = BinaryData.FromString(claim.AsReleased(timeProvider.GetUtcNow()).ToJson());
+            var released = BinaryData.FromString(Own(claim).AsReleased(timeProvider.GetUtcNow()).ToJson());
             await runner.RunAsync($"Releasing the claim on '{version}'", ct => client.UploadAsync(released, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = etag } }, ct), bounded.Token);
             log.Verbose($"Nothing of {Subject} was committed: its claim was given back, so a re-run may push other content.");
         }
@@ -47,43 +47,138 @@ internal sealed class ReleaseClaimant(BlobContainerClient container, StorageRequ
         }
     }
 
+    /// <summary>
+    /// Claims what this push publishes. A whole push claims the version (mode whole) for its content. A shard push first
+    /// creates or joins the version's claim with mode sharded, then claims its own shard: the version's claim is the one
+    /// conditional write a whole push and the shards race for, so exactly one mode wins and the loser fails before a byte.
+    /// </summary>
     /// <returns>The ETag of the claim this push wrote; null when it joined an existing claim for the same content.</returns>
     public async Task<ETag?> ClaimAsync(ReleaseClaim claim, StrongBox<int> control, CancellationToken cancellationToken)
     {
-        var client = container.GetBlobClient(ReleaseClaim.BlobNameFor(version, shard));
-        var step = $"Claiming {Subject}";
-        var conditions = CreateOnly;
+        if (shard is null)
+        {
+            return await SettleAsync(ReleaseClaim.BlobNameFor(version), Own(claim), readFirst: false, existing => JudgeContent(existing, claim), control, cancellationToken);
+        }
+
+        // Read first: every shard after the first finds the sharded claim and joins it without a write.
+        var forShards = ReleaseClaim.ForShards(version, claim.ClaimedAt, claim.ClaimedBy);
+        await SettleAsync(ReleaseClaim.BlobNameFor(version), forShards, readFirst: true, JudgeVersionForShard, control, cancellationToken);
+        return await SettleAsync(ReleaseClaim.BlobNameFor(version, shard), claim, readFirst: false, existing => JudgeContent(existing, claim), control, cancellationToken);
+    }
+
+    /// <summary>
+    /// A shard push that finds the manifest already written: if the version was published whole, it is refused naming the
+    /// whole push (not as "sealed"). Reads only: the version's claim decided the mode long ago.
+    /// </summary>
+    public async Task EnsureNotPublishedWholeAsync(StrongBox<int> control, CancellationToken cancellationToken)
+    {
+        var client = container.GetBlobClient(ReleaseClaim.BlobNameFor(version));
+        try
+        {
+            var stored = await runner.RunAsync($"Reading the claim on '{version}'", async ct => (await client.DownloadContentAsync(ct)).Value.Content, cancellationToken, control);
+            JudgeVersionForShard(ReleaseClaim.FromJson(stored.ToString()));
+        }
+        catch (StorageRequestException exception) when (exception.Kind == FaultKind.NotFound)
+        {
+        }
+    }
+
+    private enum Verdict
+    {
+        Join,
+        TakeOver,
+    }
+
+    /// <summary>The claim as this push writes it: a whole push's claim of the version records its mode.</summary>
+    private ReleaseClaim Own(ReleaseClaim claim) => shard is null ? claim with { Mode = ReleaseClaim.WholeMode } : claim;
+
+    /// <summary>
+    /// The one claim protocol: create if absent (If-None-Match: *), else read what is there and join it, take it over
+    /// (If-Match on what was read, so only one of several racing pushes does) or refuse (the judge throws).
+    /// </summary>
+    private async Task<ETag?> SettleAsync(string blobName, ReleaseClaim mine, bool readFirst, Func<ReleaseClaim?, Verdict> judge, StrongBox<int> control, CancellationToken cancellationToken)
+    {
+        var client = container.GetBlobClient(blobName);
+        var step = blobName == ReleaseClaim.BlobNameFor(version) && shard is not null ? $"Claiming release '{version}' for shards" : $"Claiming {Subject}";
+        var conditions = readFirst ? null : CreateOnly;
         // Each turn either writes the claim or reads one that another push wrote in between: a few turns settle any race.
         for (var turn = 0; ; turn++)
         {
-            try
+            if (conditions is not null)
             {
-                var written = await runner.RunAsync(step, ct => client.UploadAsync(BinaryData.FromString(claim.ToJson()), new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct), cancellationToken, control);
-                return written.Value.ETag;
-            }
-            catch (StorageRequestException exception) when (exception.Kind == FaultKind.AlreadyExists && turn < 4)
-            {
+                try
+                {
+                    var written = await runner.RunAsync(step, ct => client.UploadAsync(BinaryData.FromString(mine.ToJson()), new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct), cancellationToken, control);
+                    return written.Value.ETag;
+                }
+                catch (StorageRequestException exception) when (exception.Kind == FaultKind.AlreadyExists && turn < 4)
+                {
+                }
             }
 
-            var stored = await runner.RunAsync(step, async ct => (await client.DownloadContentAsync(ct)).Value, cancellationToken, control);
-            var existing = ReleaseClaim.FromJson(stored.Content.ToString());
-            if (existing is { Released: true })
+            BlobDownloadResult stored;
+            try
             {
-                // Given back by a push that committed nothing: take it over, unless another push does first.
-                conditions = new BlobRequestConditions { IfMatch = stored.Details.ETag };
+                stored = await runner.RunAsync(step, async ct => (await client.DownloadContentAsync(ct)).Value, cancellationToken, control);
+            }
+            catch (StorageRequestException exception) when (exception.Kind == FaultKind.NotFound && turn < 4)
+            {
+                conditions = CreateOnly;
                 continue;
             }
 
-            if (existing?.ContentDigest == claim.ContentDigest)
+            if (judge(ReleaseClaim.FromJson(stored.Content.ToString())) == Verdict.Join)
             {
-                log.Information($"{Capitalized} was claimed by {existing.ClaimedBy} at {existing.ClaimedAt:u} for this same content: completing it.");
                 return null;
             }
 
-            throw new ReleaseTargetsException(
-                $"{Capitalized} is claimed by another push with different artifacts ({(existing is null ? "unreadable claim" : $"claimed by {existing.ClaimedBy} at {existing.ClaimedAt:u}; {existing.FirstDifference(claim)}")}). " +
-                "A version is published with exactly one content, and nothing was sent. If that push is still running, let it finish; to finish it yourself, re-run Push --exclusive with " +
-                $"its artifacts; otherwise publish under a new --release-version, or delete the unfinished release ('{version}/' and '{ReleaseClaim.BlobNameFor(version, shard)}') once no push of it is running.");
+            conditions = new BlobRequestConditions { IfMatch = stored.Details.ETag };
         }
+    }
+
+    /// <summary>A claim of content (the version's for a whole push, the shard's for a shard): the same content joins, a given-back claim is taken over.</summary>
+    private Verdict JudgeContent(ReleaseClaim? existing, ReleaseClaim claim)
+    {
+        if (existing is { Released: true })
+        {
+            // Given back by a push that committed nothing: take it over, unless another push does first.
+            return Verdict.TakeOver;
+        }
+
+        if (existing is { IsSharded: true })
+        {
+            throw new ReleaseTargetsException(
+                $"Release '{version}' is being pushed in shards (claimed for shards by {existing.ClaimedBy} at {existing.ClaimedAt:u}), so this push without --shard was refused and nothing was sent. " +
+                "A version is published either by one push or in shards sealed by Seal: push these files with --shard=<name> and run Seal for the version, or publish under a new --release-version.");
+        }
+
+        if (existing?.ContentDigest == claim.ContentDigest)
+        {
+            log.Information($"{Capitalized} was claimed by {existing.ClaimedBy} at {existing.ClaimedAt:u} for this same content: completing it.");
+            return Verdict.Join;
+        }
+
+        throw new ReleaseTargetsException(
+            $"{Capitalized} is claimed by another push with different artifacts ({(existing is null ? "unreadable claim" : $"claimed by {existing.ClaimedBy} at {existing.ClaimedAt:u}; {existing.FirstDifference(claim)}")}). " +
+            "A version is published with exactly one content, and nothing was sent. If that push is still running, let it finish; to finish it yourself, re-run Push --exclusive with " +
+            $"its artifacts; otherwise publish under a new --release-version, or delete the unfinished release ('{version}/' and '{ReleaseClaim.BlobNameFor(version, shard)}') once no push of it is running.");
+    }
+
+    /// <summary>The version's claim, seen by a shard push: sharded joins, a whole claim given back is taken over, a live whole claim refuses the shard.</summary>
+    private Verdict JudgeVersionForShard(ReleaseClaim? existing)
+    {
+        if (existing is { IsSharded: true })
+        {
+            return Verdict.Join;
+        }
+
+        if (existing is { Released: true })
+        {
+            return Verdict.TakeOver;
+        }
+
+        throw new ReleaseTargetsException(
+            $"Release '{version}' is being pushed whole, without --shard ({(existing is null ? "unreadable claim" : $"claimed by {existing.ClaimedBy} at {existing.ClaimedAt:u}")}), so shard '{shard}' was refused and nothing was sent. " +
+            "A version is published either by one push or in shards sealed by Seal: publish the shards under a new --release-version.");
     }
 }

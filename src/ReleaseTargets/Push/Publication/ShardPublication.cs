@@ -7,36 +7,13 @@ using ReleaseTargets.Diagnostics;
 namespace ReleaseTargets.Push;
 
 /// <summary>
-/// The publication rules of one shard's push (<c>--shard</c>): a version is pushed either whole or in shards, a sealed
-/// version takes no new content, and the shard ends by recording what it published (create-only) instead of writing the
-/// manifest, which Seal writes once every shard is recorded.
+/// The publication rules of one shard's push (<c>--shard</c>): a sealed version takes no new content, and the shard ends
+/// by recording what it published (create-only) instead of writing the manifest, which Seal writes once every shard is
+/// recorded. Whole against sharded is decided by the version's claim (<see cref="ReleaseClaimant"/>).
 /// </summary>
 internal sealed class ShardPublication(BlobContainerClient container, StorageRequestRunner runner, string version, string shard, IReleaseLog log)
 {
     private static readonly BlobRequestConditions CreateOnly = new() { IfNoneMatch = ETag.All };
-
-    /// <summary>A push without --shard that claimed this version (and did not give the claim back) owns it whole.</summary>
-    public async Task EnsureNotPushedWholeAsync(StrongBox<int> control, CancellationToken cancellationToken)
-    {
-        var client = container.GetBlobClient(ReleaseClaim.BlobNameFor(version));
-        ReleaseClaim? whole;
-        try
-        {
-            var stored = await runner.RunAsync($"Reading the claim on '{version}'", async ct => (await client.DownloadContentAsync(ct)).Value.Content, cancellationToken, control);
-            whole = ReleaseClaim.FromJson(stored.ToString());
-        }
-        catch (StorageRequestException exception) when (exception.Kind == FaultKind.NotFound)
-        {
-            return;
-        }
-
-        if (whole is not { Released: true })
-        {
-            throw new ReleaseTargetsException(
-                $"Release '{version}' is being pushed whole, without --shard ({(whole is null ? "unreadable claim" : $"claimed by {whole.ClaimedBy} at {whole.ClaimedAt:u}")}), so shard '{shard}' was refused and nothing was sent. " +
-                "A version is published either by one push or in shards sealed by Seal: publish the shards under a new --release-version.");
-        }
-    }
 
     /// <summary>Once sealed, a re-run of a shard whose artifacts are all in the manifest is a no-op; anything else is refused before a byte is sent.</summary>
     public static void EnsureSealedHolds(ReleaseManifest? published, ArtifactSet artifacts, string version, string shard, Uri manifestUrl)

@@ -6,7 +6,7 @@ using ReleaseTargets.Diagnostics;
 
 namespace ReleaseTargets.Push;
 
-/// <summary>The one owner of report formatting: console lines, Markdown for $GITHUB_STEP_SUMMARY, JSON beside the artifacts.</summary>
+/// <summary>The one owner of report formatting: console lines, Markdown for $GITHUB_STEP_SUMMARY, JSON in the state folder.</summary>
 public static class PushReportWriter
 {
     public const string JsonFileName = "push-report.json";
@@ -109,10 +109,14 @@ public static class PushReportWriter
 
     public static string ToJson(PushReport report) => Redactor.Redact(JsonSerializer.Serialize(report, Json));
 
-    /// <summary>Writes the JSON report into the artifacts folder and, when set, appends Markdown to $GITHUB_STEP_SUMMARY.</summary>
-    public static async Task WriteAsync(PushReport report, string artifactsDirectory, string? stepSummaryPath, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Writes the JSON report to <paramref name="reportPath"/> (the run's state folder, outside the user's artifacts) and,
+    /// when set, appends Markdown to $GITHUB_STEP_SUMMARY.
+    /// </summary>
+    public static async Task WriteAsync(PushReport report, string reportPath, string? stepSummaryPath, CancellationToken cancellationToken = default)
     {
-        await File.WriteAllTextAsync(Path.Combine(artifactsDirectory, JsonFileName), ToJson(report), cancellationToken);
+        Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
+        await File.WriteAllTextAsync(reportPath, ToJson(report), cancellationToken);
         if (!string.IsNullOrEmpty(stepSummaryPath))
         {
             await File.AppendAllTextAsync(stepSummaryPath, ToMarkdown(report) + Environment.NewLine, cancellationToken);
