@@ -72,7 +72,7 @@ public sealed class TrustAndStallTests(AzuriteFixture azurite)
         Assert.Equal(1, rule.FiredCount);
         // The text really reached every sink (otherwise this proves nothing) ...
         Assert.Contains("title=pwned", error.Message, StringComparison.Ordinal);
-        var report = await File.ReadAllTextAsync(Path.Combine(h.ArtifactsDirectory, PushReportWriter.JsonFileName));
+        var report = await File.ReadAllTextAsync(h.ReportPath);
         Assert.Contains("title=pwned", report, StringComparison.Ordinal);
         // ... and only as one printable bounded line.
         UntrustedText.AssertClean("message", error.Message);

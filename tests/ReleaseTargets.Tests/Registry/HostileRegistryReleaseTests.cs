@@ -25,7 +25,7 @@ public sealed class HostileRegistryReleaseTests(AzuriteFixture azurite)
 
         var failed = await Assert.ThrowsAnyAsync<ReleaseTargetsException>(() => harness.PushAsync(harness.Options(o => o.Registry = registry.BaseUri)));
 
-        var json = await File.ReadAllTextAsync(Path.Combine(harness.ArtifactsDirectory, PushReportWriter.JsonFileName));
+        var json = await File.ReadAllTextAsync(harness.ReportPath);
         var image = System.Text.Json.Nodes.JsonNode.Parse(json)!["images"]![0]!;
         // The echo did arrive and was reported, masked: the test would pass vacuously if the error never got that far.
         Assert.Equal("Failed", image["outcome"]!.GetValue<string>());
