@@ -104,6 +104,25 @@ public sealed class PushFaultTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Push_EveryTryPastPerTryTimeout_FailsAdvisingTheTimeoutOrBlockSizeNotMoreRetries()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes));
+        var rule = h.Proxy.AddRule(FaultMatch.PutBlock, FaultAction.Latency(TimeSpan.FromSeconds(20)));
+
+        var failed = await Assert.ThrowsAsync<PushFailedException>(() => h.PushAsync(h.Options(o =>
+        {
+            o.PerTryTimeout = TimeSpan.FromSeconds(2);
+            o.MaxRetries = 1;
+        })));
+
+        Assert.True(rule.FiredCount >= 2, $"fired {rule.FiredCount}");
+        Assert.Contains("last error per-try timeout", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("every try ran past --per-try-timeout", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("Raise --per-try-timeout or lower --block-size-mi-b", failed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("--max-retries", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Push_ConnectionResetMidBody_ResendsTheSameBlockId()
     {
         await using var h = await PushHarness.StartAsync(azurite, (Big, BigBytes));

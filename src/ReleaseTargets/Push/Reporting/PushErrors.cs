@@ -31,10 +31,21 @@ public static class PushErrors
                 $"container '{container}' does not exist; create it, or pass --create-container=true so RefreshCredentials creates it.",
             FaultKind.Transient when PushResiliencePipeline.ExceedsCap(fault, options, timeProvider) =>
                 $"storage asked to wait {Units.Duration(StorageFaultClassifier.RequestedDelay(fault, timeProvider.GetUtcNow())!.Value)}, longer than RetryAfterCap {Units.Duration(options.RetryAfterCap)}; re-run later (the push resumes), or raise --retry-after-cap.",
+            FaultKind.Transient when PerTryTimeoutAdvice(fault, options, rerun) is { } slow => slow,
             FaultKind.Transient or FaultKind.ContentCorrupted =>
                 $"storage kept failing transiently; re-run the push: {rerun} (raise --max-retries if this is routine).",
             _ => $"{ServerText.Sanitize(fault.Message, ServerText.MaxMessageLength)} Re-run the push{(anythingStaged ? " to resume" : "")}; if it fails the same way, report it.",
         };
         return $"{step} failed after {attempts} attempt{(attempts == 1 ? "" : "s")}: last error {status}. Next: {next}";
     }
+
+    /// <summary>
+    /// When every try ran out of <c>PerTryTimeout</c> while the endpoint kept answering (a stall is <see cref="FaultKind.Unresponsive"/>),
+    /// more retries of the same size do not help: the request is too big for the link in that time. Null for any other fault.
+    /// </summary>
+    internal static string? PerTryTimeoutAdvice(Exception fault, PushRetryOptions options, string rerun) =>
+        fault is Polly.Timeout.TimeoutRejectedException || fault.InnerException is Polly.Timeout.TimeoutRejectedException
+            ? $"every try ran past --per-try-timeout {Units.Duration(options.PerTryTimeout)} while the endpoint was still receiving: the link is too slow for one request in that time. " +
+              $"Raise --per-try-timeout or lower --block-size-mi-b, then re-run the push: {rerun}."
+            : null;
 }
