@@ -1,10 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Azure.Storage.Blobs;
-using ReleaseTargets.Emulator;
 using ReleaseTargets.Push;
-using ReleaseTargets.Tests.Infrastructure;
 
 namespace ReleaseTargets.Tests.EndToEnd;
 
@@ -29,9 +26,8 @@ public sealed partial class BuildScriptTests
 
         var artifacts = Directory.GetFiles(Path.Combine(scratch.Root, "artifacts"), "*.nupkg");
         Assert.Equal(2, artifacts.Length);
-        await using var emulator = await StartOnDataOfAsync(scratch);
-        var container = new BlobServiceClient(emulator.BlobServiceUri, emulator.CreateTokenCredential(), new BlobClientOptions { Transport = emulator.CreateTransport() })
-            .GetBlobContainerClient("releases");
+        await using var release = await PublishedRelease.OpenAsync(scratch.Root);
+        var container = release.Container;
         var manifest = ReleaseManifest.FromJson((await container.GetBlobClient(ManifestName(output)).DownloadContentAsync()).Value.Content.ToString())!;
         Assert.Equal(artifacts.Select(Path.GetFileName).Order(), manifest.Artifacts.Select(a => a.Name).Order());
         foreach (var file in artifacts)
@@ -104,12 +100,6 @@ public sealed partial class BuildScriptTests
         Assert.DoesNotContain("Stage Build", output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(scratch.Root, "artifacts")));
     }
-
-    private static async Task<AzuriteEmulator> StartOnDataOfAsync(ScratchRepository scratch) =>
-        await AzuriteEmulator.StartAsync(
-            new AzuriteOptions { StateDirectory = Path.Combine(scratch.Root, ".nuke/temp/azurite") },
-            new CapturingLog(),
-            TimeProvider.System);
 
     private static string ManifestName(string output) => ManifestLine().Match(output).Groups["name"].Value;
 

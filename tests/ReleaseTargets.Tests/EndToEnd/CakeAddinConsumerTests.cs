@@ -1,8 +1,4 @@
 using System.Security.Cryptography;
-using Azure.Storage.Blobs;
-using ReleaseTargets.Emulator;
-using ReleaseTargets.Push;
-using ReleaseTargets.Tests.Infrastructure;
 
 namespace ReleaseTargets.Tests.EndToEnd;
 
@@ -26,17 +22,11 @@ public sealed class CakeAddinConsumerTests(PackedModule module)
         Assert.True(output.IndexOf("Stage Build:", StringComparison.Ordinal) < output.IndexOf("Stage Push:", StringComparison.Ordinal), output);
         Assert.True(Directory.Exists(Path.Combine(consumer.Root, "tools", "Addins", $"ReleaseTargets.Cake.{module.Version}")), "Cake installed the addin from the feed");
 
-        await using var emulator = await AzuriteEmulator.StartAsync(
-            new AzuriteOptions { StateDirectory = Path.Combine(consumer.Root, ".nuke/temp/azurite") }, new CapturingLog(), TimeProvider.System);
-        var container = new BlobServiceClient(emulator.BlobServiceUri, emulator.CreateTokenCredential(), new BlobClientOptions { Transport = emulator.CreateTransport() })
-            .GetBlobContainerClient("releases");
-        var manifest = ReleaseManifest.FromJson((await container.GetBlobClient("2.0.0-consumer/release-manifest.json").DownloadContentAsync()).Value.Content.ToString())!;
-        Assert.Equal(["app.bin", "notes.txt"], manifest.Artifacts.Select(a => a.Name).Order(StringComparer.Ordinal));
+        await using var release = await PublishedRelease.OpenAsync(consumer.Root);
+        var manifest = await release.AssertPublishedAsync("2.0.0-consumer", Path.Combine(consumer.Root, "artifacts"), "app.bin", "notes.txt");
         foreach (var artifact in manifest.Artifacts)
         {
             var source = await File.ReadAllBytesAsync(Path.Combine(consumer.Root, "artifacts", artifact.Name));
-            var published = (await container.GetBlobClient($"2.0.0-consumer/{artifact.Name}").DownloadContentAsync()).Value.Content.ToArray();
-            Assert.Equal(source, published);
             Assert.Equal(Convert.ToBase64String(MD5.HashData(source)), artifact.Md5);
         }
     }

@@ -1,8 +1,4 @@
 using System.Text.Json;
-using Azure.Storage.Blobs;
-using ReleaseTargets.Emulator;
-using ReleaseTargets.Push;
-using ReleaseTargets.Tests.Infrastructure;
 
 namespace ReleaseTargets.Tests.EndToEnd;
 
@@ -37,17 +33,8 @@ public sealed class CodeFirstConsumerTests(PackedModule module)
         Assert.Equal(["Build", "RefreshCredentials", "Push"], history.RootElement.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("stage").GetString()));
         Assert.Empty(CancellationTests.AzuriteProcessesOn(Path.Combine(root.Root, ".nuke/temp/azurite/data")));
 
-        await using var emulator = await AzuriteEmulator.StartAsync(
-            new AzuriteOptions { StateDirectory = Path.Combine(root.Root, ".nuke/temp/azurite") }, new CapturingLog(), TimeProvider.System);
-        var container = new BlobServiceClient(emulator.BlobServiceUri, emulator.CreateTokenCredential(), new BlobClientOptions { Transport = emulator.CreateTransport() })
-            .GetBlobContainerClient("releases");
-        var manifest = ReleaseManifest.FromJson((await container.GetBlobClient("3.0.0-codefirst/release-manifest.json").DownloadContentAsync()).Value.Content.ToString())!;
-        Assert.Equal(["app.bin", "notes.txt"], manifest.Artifacts.Select(a => a.Name).Order(StringComparer.Ordinal));
-        foreach (var artifact in manifest.Artifacts)
-        {
-            var published = (await container.GetBlobClient($"3.0.0-codefirst/{artifact.Name}").DownloadContentAsync()).Value.Content.ToArray();
-            Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(root.Root, "artifacts", artifact.Name)), published);
-        }
+        await using var release = await PublishedRelease.OpenAsync(root.Root);
+        await release.AssertPublishedAsync("3.0.0-codefirst", Path.Combine(root.Root, "artifacts"), "app.bin", "notes.txt");
     }
 
     [Fact]
