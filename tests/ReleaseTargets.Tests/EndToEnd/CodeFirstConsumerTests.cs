@@ -51,8 +51,10 @@ public sealed class CodeFirstConsumerTests(PackedModule module)
         Assert.False(Directory.Exists(Path.Combine(root.Root, "artifacts")), output);
     }
 
-    [Fact]
-    public async Task SigintMidPush_CancelsInOrderLikeTheCakePath()
+    [Theory]
+    [InlineData("SIGINT", 2, 130)]
+    [InlineData("SIGTERM", 15, 143)]
+    public async Task SignalMidPush_CancelsInOrderLikeTheCakePath(string name, int signal, int exitCode)
     {
         using var root = await ConsumerAsync();
         var artifacts = Directory.CreateDirectory(Path.Combine(root.Root, "artifacts")).FullName;
@@ -63,10 +65,10 @@ public sealed class CodeFirstConsumerTests(PackedModule module)
         Assert.True(publish.ExitCode == 0, publish.Output);
 
         var cancelled = await CancellationTests.RunAndSignalAsync(
-            Path.Combine(root.Root, "build"), "dotnet out/CodeFirstBuild.dll Push --block-size-mi-b=1 --concurrency=1 --progress-interval=1s", signal: 2);
+            Path.Combine(root.Root, "build"), "dotnet out/CodeFirstBuild.dll Push --block-size-mi-b=1 --concurrency=1 --progress-interval=1s", signal);
 
-        Assert.True(cancelled.ExitCode == 130, cancelled.Output);
-        Assert.Contains("Cancelling the release (SIGINT): in-flight requests are being cancelled; staged blocks are kept and a re-run resumes.", cancelled.Output, StringComparison.Ordinal);
+        Assert.True(cancelled.ExitCode == exitCode, cancelled.Output);
+        Assert.Contains($"Cancelling the release ({name}): in-flight requests are being cancelled; staged blocks are kept and a re-run resumes.", cancelled.Output, StringComparison.Ordinal);
         Assert.Contains("Push of release '3.0.0-codefirst' was cancelled after sending ", cancelled.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Release manifest:", cancelled.Output, StringComparison.Ordinal);
         Assert.Contains("Stage Push: ", cancelled.Output, StringComparison.Ordinal);
