@@ -7,12 +7,11 @@
 //   RunReleaseTarget("Push");
 
 // Resolves and validates every parameter now, before any task runs, and registers the stages.
-ReleaseTargets.ReleaseRun UseReleaseTargets(Action<ReleaseTargets.Cake.ReleaseTargetsSettings> configure = null)
+ReleaseTargets.Composition.ReleaseBuild UseReleaseTargets(Action<ReleaseTargets.Cake.ReleaseTargetsSettings> configure = null)
 {
     var settings = new ReleaseTargets.Cake.ReleaseTargetsSettings();
     configure?.Invoke(settings);
-    var run = ReleaseTargetsRun(settings);
-    var cancellation = new ReleaseTargets.Stages.ReleaseCancellation(new ReleaseTargets.Cake.CakeReleaseLog(Context.Log));
+    var release = ReleaseTargetsRun(settings);
 
     Setup(context =>
     {
@@ -20,46 +19,45 @@ ReleaseTargets.ReleaseRun UseReleaseTargets(Action<ReleaseTargets.Cake.ReleaseTa
         if (context.TasksToExecute.Any(t => t.Name == "RefreshCredentials" || t.Name == "Push" || t.Name == "Seal"))
         {
             // Ctrl-C / SIGTERM cancel the release in order (requests cancelled, staged blocks kept, emulator stopped).
-            cancellation.Listen();
-            run.ValidatePrerequisites();
+            release.ListenForSignals();
+            release.CheckPrerequisites();
         }
 
         // With --exclusive Cake still lists the dependencies but runs only the target.
         if (!Settings.Exclusive && context.TasksToExecute.Any(t => string.Equals(t.Name, settings.DependsOn, StringComparison.OrdinalIgnoreCase)))
         {
-            run.BeginBuild();
+            release.BeginBuild();
         }
     });
     Teardown(context =>
     {
         try
         {
-            run.CompleteAsync(context.Successful).GetAwaiter().GetResult();
+            release.CompleteAsync(context.Successful).GetAwaiter().GetResult();
         }
         finally
         {
             // Stops the emulator even when CompleteAsync failed before doing so (idempotent).
-            run.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            cancellation.Dispose();
+            release.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     });
 
     Task("RefreshCredentials")
         .Description("Mints a user-delegation SAS sized to the measured push, right before it.")
         .IsDependentOn(settings.DependsOn)
-        .Does(async () => await cancellation.RunAsync("RefreshCredentials", ct => run.RefreshCredentialsAsync(ct)));
+        .Does(async () => await release.RefreshCredentialsAsync());
 
     Task("Push")
         .Description("Uploads every artifact (retried, resumable, verified), then the release manifest.")
         .IsDependentOn("RefreshCredentials")
-        .Does(async () => await cancellation.RunAsync("Push", ct => run.PushAsync(ct)));
+        .Does(async () => await release.PushAsync());
 
     // The final job of a sharded release (after every Push --shard=<name>): no Build, its own credentials.
     Task("Seal")
         .Description("Waits for every shard (--shards or --shard-count), verifies them and writes the release manifest.")
-        .Does(async () => await cancellation.RunAsync("Seal", ct => run.SealAsync(ct)));
+        .Does(async () => await release.SealAsync());
 
-    return run;
+    return release;
 }
 
 // NUKE habit: an unknown target lists the available ones instead of only saying it was not found.

@@ -1,5 +1,6 @@
 using Cake.Core;
 using Cake.Core.Annotations;
+using ReleaseTargets.Composition;
 using ReleaseTargets.Diagnostics;
 
 namespace ReleaseTargets.Cake;
@@ -17,10 +18,10 @@ public static class ReleaseTargetsAliases
 
     /// <summary>
     /// Resolves every ReleaseTargets parameter (command line &gt; RELEASETARGETS_* environment &gt; parameters file &gt;
-    /// the build's defaults &gt; built-in defaults) and creates the run. Fails with one message listing every bad value.
+    /// the build's defaults &gt; built-in defaults) and creates the release. Fails with one message listing every bad value.
     /// </summary>
     [CakeMethodAlias]
-    public static ReleaseRun ReleaseTargetsRun(this ICakeContext context, ReleaseTargetsSettings settings)
+    public static ReleaseBuild ReleaseTargetsRun(this ICakeContext context, ReleaseTargetsSettings settings)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(settings);
@@ -30,6 +31,6 @@ public static class ReleaseTargetsAliases
         var environment = EnvironmentVariables.Read();
         // Cake runs in the script's folder; relative paths mean the repository root, as in NUKE.
         var options = settings.Resolve(commandLine, environment, CakeArguments, context.Environment.WorkingDirectory.FullPath);
-        return new ReleaseRun(options, new CakeReleaseLog(context.Log), TimeProvider.System, environment);
+        return ReleaseBuild.Create(options, new CakeReleaseLog(context.Log));
     }
 }

@@ -71,6 +71,18 @@ public sealed class ReleaseBuild : IAsyncDisposable
     }
 
     /// <summary>
+    /// For a build engine that resolves the parameters and runs the targets itself (the Cake recipe): the run is created
+    /// from <paramref name="options"/> (validated here, all problems in one <see cref="ReleaseConfigurationException"/>).
+    /// Signals are not handled until <see cref="ListenForSignals"/>, so a build that runs no release stage keeps its own Ctrl-C.
+    /// </summary>
+    public static ReleaseBuild Create(ReleaseOptions options, IReleaseLog? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var sink = new RedactingLog(log ?? new ConsoleReleaseLog());
+        return new ReleaseBuild(ReleaseStages.Push, new ReleaseRun(options, sink, TimeProvider.System, EnvironmentVariables.Read()), new ReleaseCancellation(sink), sink);
+    }
+
+    /// <summary>
     /// The whole release in one call: the target's chain (Build → RefreshCredentials → Push, or Seal alone), then the
     /// timings, history and emulator are settled. Returns the process exit code: 0, 1 when a stage failed (its message
     /// is logged), 130/143 when cancelled by SIGINT/SIGTERM.
@@ -155,12 +167,29 @@ public sealed class ReleaseBuild : IAsyncDisposable
         return _run.SealAsync(ct);
     });
 
+    /// <summary>From now on the first SIGINT or SIGTERM cancels the release stages in order (requests cancelled, staged blocks kept, emulator stopped); a second one stops the process.</summary>
+    public void ListenForSignals() => _cancellation.Listen();
+
+    /// <summary>Checks what the release stages will need (Node.js for the local emulator, or the credential source's settings), so a missing piece fails before the build. Mints nothing.</summary>
+    public void CheckPrerequisites()
+    {
+        _run.ValidatePrerequisites();
+        _prerequisitesChecked = true;
+    }
+
+    /// <summary>Starts timing the engine's own Build stage; it ends when the next release stage starts (or at <see cref="CompleteAsync"/>).</summary>
+    public void BeginBuild() => _run.BeginBuild();
+
+    /// <summary>Ends the release: prints every stage's duration, saves the history (locally and shared) and stops the emulator. Idempotent.</summary>
+    /// <param name="succeeded">Whether the build as a whole succeeded (an open Build stage is recorded as failed otherwise).</param>
+    public Task CompleteAsync(bool succeeded) => _run.CompleteAsync(succeeded && _succeeded);
+
     /// <summary>Prints every stage's duration, saves the history and stops the emulator.</summary>
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await _run.CompleteAsync(_succeeded);
+            await CompleteAsync(_succeeded);
         }
         finally
         {
