@@ -12,6 +12,9 @@ public static class ReleaseDefaults
     public const int Concurrency = 16;
     public const int MaxRetries = 6;
     public const int MaxCredentialRenewals = 3;
+
+    /// <summary>Twenty runs is a few weeks of releases for a busy project: enough for stable percentiles,
+    /// recent enough that artifact growth and agent changes show up quickly, and a history file of a few KiB.</summary>
     public const int HistoryLength = 20;
 
     public static readonly TimeSpan RetryBaseDelay = TimeSpan.FromSeconds(0.8);

@@ -3,10 +3,6 @@ namespace ReleaseTargets.Stages;
 /// <summary>The defaults of everything in <c>Stages/</c>, in one place, each with the reason it was chosen.</summary>
 internal static class StageConstants
 {
-    /// <summary>Twenty runs is a few weeks of releases for a busy project: enough for stable percentiles,
-    /// recent enough that artifact growth and agent changes show up quickly, and a history file of a few KiB.</summary>
-    public const int HistoryKeep = 20;
-
     /// <summary>Headroom on top of the estimate; the SAS policy reuses it for renewal so the two never disagree.</summary>
     public const double SafetyFactor = 1.5;
 

@@ -12,7 +12,7 @@ namespace ReleaseTargets.Stages;
 public sealed class StageHistory
 {
     /// <summary>How many runs per stage are kept unless told otherwise: 20.</summary>
-    public const int DefaultKeep = StageConstants.HistoryKeep;
+    public const int DefaultKeep = Configuration.ReleaseDefaults.HistoryLength;
 
     private const int FormatVersion = 1;
 
