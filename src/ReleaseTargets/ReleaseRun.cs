@@ -6,6 +6,7 @@ using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Emulator;
 using ReleaseTargets.Push;
 using ReleaseTargets.Registry;
+using ReleaseTargets.Resilience;
 using ReleaseTargets.Seal;
 using ReleaseTargets.Stages;
 
@@ -189,7 +190,7 @@ public sealed class ReleaseRun : IAsyncDisposable
         }
 
         var container = new BlobContainerClient(_target!.ContainerUri(_options.Container), _sas!.Credential, _target.CreateClientOptions(PushRetryOptions.From(Options), _timeProvider));
-        var runner = new StorageRequestRunner(PushRetryOptions.From(Options), _timeProvider, _sas, _options.Container, _log);
+        var runner = new RequestRunner(PushRetryOptions.From(Options), _timeProvider, _sas, _options.Container, _log);
         var sealer = new ReleaseSealer(container, runner, new ShardWaiter(_timeProvider, _log, _options.SealTimeout), _timeProvider, _log);
         var stageSeconds = _clock.CurrentRun.ToDictionary(r => r.Stage, r => Math.Round(r.Duration.TotalSeconds, 3));
         var report = await sealer.SealAsync(_options.ReleaseVersion, shards, stageSeconds, cancellationToken);
@@ -209,7 +210,7 @@ public sealed class ReleaseRun : IAsyncDisposable
 
         var options = _target.CreateClientOptions(PushRetryOptions.From(Options), _timeProvider);
         var tokenClient = new BlobServiceClient(_target.ServiceUri, _target.TokenCredential, options);
-        var control = new StorageRequestRunner(PushRetryOptions.From(Options), _timeProvider, NoRenewal.Instance, _options.Container, _log);
+        var control = new RequestRunner(PushRetryOptions.From(Options), _timeProvider, NoRenewal.Instance, _options.Container, _log);
         if (_options.CreateContainer)
         {
             await WithTokenAsync(() => control.RunAsync($"Creating container '{_options.Container}'", async ct => await tokenClient.GetBlobContainerClient(_options.Container).CreateIfNotExistsAsync(cancellationToken: ct), cancellationToken));
