@@ -1,10 +1,8 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Push;
-using ReleaseTargets.Registry;
 using ReleaseTargets.Registry.Resilience;
 using ReleaseTargets.Registry.Upload;
 using ReleaseTargets.Resilience;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using ReleaseTargets.Registry;
 
 namespace ReleaseTargets.Registry.Layout;
 

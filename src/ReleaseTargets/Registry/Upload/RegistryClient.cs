@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using ReleaseTargets.Registry.Auth;

@@ -1,7 +1,6 @@
 using System.Net;
 using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Push;
-using ReleaseTargets.Registry;
 using ReleaseTargets.Registry.Auth;
 using ReleaseTargets.Registry.Layout;
 using ReleaseTargets.Registry.Resilience;
