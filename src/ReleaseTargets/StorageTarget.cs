@@ -3,6 +3,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using ReleaseTargets.Push;
+using ReleaseTargets.Resilience;
 
 namespace ReleaseTargets;
 

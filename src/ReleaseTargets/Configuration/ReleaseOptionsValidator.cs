@@ -183,7 +183,7 @@ public static partial class ReleaseOptionsValidator
             }
         }
 
-        foreach (var problem in Registry.RegistryHostPolicy.Problems(options.RegistryUploadHosts))
+        foreach (var problem in Registry.Auth.RegistryHostPolicy.Problems(options.RegistryUploadHosts))
         {
             yield return problem;
         }

@@ -1,6 +1,7 @@
 using Azure;
 using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Push;
+using ReleaseTargets.Resilience;
 
 namespace ReleaseTargets.Credentials;
 

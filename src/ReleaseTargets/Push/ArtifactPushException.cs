@@ -1,3 +1,5 @@
+using ReleaseTargets.Resilience;
+
 namespace ReleaseTargets.Push;
 
 /// <summary>One artifact could not be pushed; carries what the failure report needs.</summary>
@@ -14,5 +16,5 @@ public sealed class ArtifactPushException(Artifact artifact, Exception fault, in
     public long BytesSent { get; } = bytesSent;
 
     /// <summary>Whether this failure ends the whole push: a dead credential or endpoint fails every other artifact the same way.</summary>
-    public bool StopsThePush => Fault is StorageRequestException request ? request.StopsThePush : true;
+    public bool StopsThePush => Fault is RequestFailureException request ? request.StopsThePush : true;
 }

@@ -3,6 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using ReleaseTargets.Diagnostics;
+using ReleaseTargets.Resilience;
 
 namespace ReleaseTargets.Push;
 
@@ -32,7 +33,7 @@ public sealed class ReleasePusher(
     public async Task<PushReport> PushAsync(ArtifactSet artifacts, string version, IReadOnlyDictionary<string, double> stageSeconds, string? sasWindow, CancellationToken cancellationToken = default)
     {
         await using var progress = new PushProgress(artifacts.TotalBytes, timeProvider, log, progressInterval);
-        var runner = new StorageRequestRunner(retryOptions, timeProvider, credential, container.Name, log, progress);
+        var runner = new RequestRunner(retryOptions, timeProvider, credential, container.Name, log, progress);
         var control = new StrongBox<int>();
         var results = new ArtifactResult?[artifacts.Artifacts.Count];
         var manifestClient = container.GetBlobClient(ReleaseManifest.BlobNameFor(version));
@@ -117,7 +118,7 @@ public sealed class ReleasePusher(
                 }
             }
         }
-        catch (StorageRequestException failed)
+        catch (RequestFailureException failed)
         {
             // A control request (manifest, claim, listing) failed for good: same report, same next step as an artifact failure.
             stoppedBy = $"{failed.Step} failed";
@@ -146,7 +147,7 @@ public sealed class ReleasePusher(
     }
 
     /// <returns>The first artifact failure that stopped the whole push, or null.</returns>
-    private async Task<string?> UploadAllAsync(ArtifactSet artifacts, Dictionary<string, CommittedBlob> committed, StorageRequestRunner runner, ArtifactResult?[] results, CancellationToken cancellationToken)
+    private async Task<string?> UploadAllAsync(ArtifactSet artifacts, Dictionary<string, CommittedBlob> committed, RequestRunner runner, ArtifactResult?[] results, CancellationToken cancellationToken)
     {
         // A block is never longer than its file, so a push of small files needs only buffers as large as its largest file.
         var bufferSize = (int)Math.Clamp(artifacts.Artifacts.Max(a => Math.Min(a.Length, a.BlockSize)), 1, int.MaxValue);
@@ -200,27 +201,27 @@ public sealed class ReleasePusher(
         return stoppedBy;
     }
 
-    private static async Task<ReleaseManifest?> ReadManifestAsync(BlobClient manifestClient, StorageRequestRunner runner, StrongBox<int> control, CancellationToken cancellationToken)
+    private static async Task<ReleaseManifest?> ReadManifestAsync(BlobClient manifestClient, RequestRunner runner, StrongBox<int> control, CancellationToken cancellationToken)
     {
         try
         {
             var content = await runner.RunAsync("Reading the release manifest", async ct => (await manifestClient.DownloadContentAsync(ct)).Value.Content, cancellationToken, control);
             return ReleaseManifest.FromJson(content.ToString()) ?? new ReleaseManifest(string.Empty, default, [], new Dictionary<string, double>());
         }
-        catch (StorageRequestException exception) when (exception.Kind == FaultKind.NotFound)
+        catch (RequestFailureException exception) when (exception.Kind == FaultKind.NotFound)
         {
             return null;
         }
     }
 
     /// <summary>Creates the manifest only if absent; one already there (a concurrent push of the same content) must list exactly this release.</summary>
-    private async Task CreateManifestAsync(BlobClient manifestClient, ReleaseManifest manifest, ArtifactSet artifacts, StorageRequestRunner runner, StrongBox<int> control, CancellationToken cancellationToken)
+    private async Task CreateManifestAsync(BlobClient manifestClient, ReleaseManifest manifest, ArtifactSet artifacts, RequestRunner runner, StrongBox<int> control, CancellationToken cancellationToken)
     {
         try
         {
             await runner.RunAsync("Writing the release manifest", ct => manifestClient.UploadAsync(BinaryData.FromString(manifest.ToJson()), new BlobUploadOptions { Conditions = CreateOnly, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct), cancellationToken, control);
         }
-        catch (StorageRequestException exception) when (exception.Kind == FaultKind.AlreadyExists)
+        catch (RequestFailureException exception) when (exception.Kind == FaultKind.AlreadyExists)
         {
             EnsureSameRelease(await ReadManifestAsync(manifestClient, runner, control, cancellationToken), artifacts, manifest.Version, manifestClient.Uri);
         }
@@ -242,7 +243,7 @@ public sealed class ReleasePusher(
     /// One listing of the release prefix instead of a request per artifact: the names already committed, so the rest are
     /// created without asking first.
     /// </summary>
-    private async Task<Dictionary<string, CommittedBlob>> ListCommittedAsync(string prefix, StorageRequestRunner runner, StrongBox<int> control, CancellationToken cancellationToken) =>
+    private async Task<Dictionary<string, CommittedBlob>> ListCommittedAsync(string prefix, RequestRunner runner, StrongBox<int> control, CancellationToken cancellationToken) =>
         await runner.RunAsync($"Listing release '{prefix}'", async ct =>
         {
             var found = new Dictionary<string, CommittedBlob>(StringComparer.Ordinal);

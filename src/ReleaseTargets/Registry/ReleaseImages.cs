@@ -2,6 +2,10 @@ using Azure.Core;
 using ReleaseTargets.Configuration;
 using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Push;
+using ReleaseTargets.Registry.Auth;
+using ReleaseTargets.Registry.Layout;
+using ReleaseTargets.Registry.Upload;
+using ReleaseTargets.Resilience;
 
 namespace ReleaseTargets.Registry;
 

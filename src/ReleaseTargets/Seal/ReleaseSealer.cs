@@ -5,6 +5,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Push;
+using ReleaseTargets.Resilience;
 
 namespace ReleaseTargets.Seal;
 
@@ -13,7 +14,7 @@ namespace ReleaseTargets.Seal;
 /// unexpected shards naming them, verifies every recorded artifact against the service (length and MD5 from one listing),
 /// then creates <c>release-manifest.json</c> listing all of them, only if absent. Nothing is visible until that last write.
 /// </summary>
-public sealed class ReleaseSealer(BlobContainerClient container, StorageRequestRunner runner, ShardWaiter waiter, TimeProvider timeProvider, IReleaseLog log)
+public sealed class ReleaseSealer(BlobContainerClient container, RequestRunner runner, ShardWaiter waiter, TimeProvider timeProvider, IReleaseLog log)
 {
     private static readonly BlobRequestConditions CreateOnly = new() { IfNoneMatch = ETag.All };
 
@@ -53,7 +54,7 @@ public sealed class ReleaseSealer(BlobContainerClient container, StorageRequestR
         {
             await runner.RunAsync("Writing the release manifest", ct => manifestClient.UploadAsync(BinaryData.FromString(manifest.ToJson()), new BlobUploadOptions { Conditions = CreateOnly, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct), cancellationToken, control);
         }
-        catch (StorageRequestException exception) when (exception.Kind == FaultKind.AlreadyExists)
+        catch (RequestFailureException exception) when (exception.Kind == FaultKind.AlreadyExists)
         {
             var published = ReleaseManifest.FromJson((await runner.RunAsync("Reading the release manifest", async ct => (await manifestClient.DownloadContentAsync(ct)).Value.Content, cancellationToken, control)).ToString());
             var same = published is not null && published.Artifacts.Select(a => (a.Name, a.Size, a.Md5)).Order().SequenceEqual(artifacts.Select(a => (a.Name, a.Length, a.Md5)).Order());
@@ -143,7 +144,7 @@ public sealed class ReleaseSealer(BlobContainerClient container, StorageRequestR
         {
             return ReleaseClaim.FromJson((await runner.RunAsync($"Reading the claim of shard '{shardBlobName}'", async c => (await blob.DownloadContentAsync(c)).Value.Content, cancellationToken, control)).ToString());
         }
-        catch (StorageRequestException exception) when (exception.Kind == FaultKind.NotFound)
+        catch (RequestFailureException exception) when (exception.Kind == FaultKind.NotFound)
         {
             return null;
         }

@@ -2,17 +2,17 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using ReleaseTargets.Diagnostics;
-using ReleaseTargets.Push;
+using ReleaseTargets.Resilience;
 
 namespace ReleaseTargets.Stages;
 
 /// <summary>
 /// The stage history shared through the storage account, so ephemeral CI agents forecast from every agent's runs.
-/// Requests go through the run's one <see cref="StorageRequestRunner"/> (its retries, its classifier). Writes use
+/// Requests go through the run's one <see cref="RequestRunner"/> (its retries, its classifier). Writes use
 /// optimistic concurrency (ETags): on a conflict the newer copy is read, merged and written again — a merge, not a retry
 /// of a fault, so it has its own small bound. History never fails a release: whatever goes wrong is one warning.
 /// </summary>
-public sealed class BlobStageHistoryStore(BlobClient blob, int keep, StorageRequestRunner runner, IReleaseLog log, TimeProvider timeProvider)
+public sealed class BlobStageHistoryStore(BlobClient blob, int keep, RequestRunner runner, IReleaseLog log, TimeProvider timeProvider)
 {
     /// <summary>Blob name in the release container; the leading underscore keeps it apart from release versions.</summary>
     public const string BlobName = "_releasetargets/stage-history.json";
@@ -57,7 +57,7 @@ public sealed class BlobStageHistoryStore(BlobClient blob, int keep, StorageRequ
                     await runner.RunAsync(Step, ct => blob.UploadAsync(BinaryData.FromString(merged.ToJson()), new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct), cancellationToken);
                     return true;
                 }
-                catch (StorageRequestException exception) when (exception.Kind == FaultKind.AlreadyExists)
+                catch (RequestFailureException exception) when (exception.Kind == FaultKind.AlreadyExists)
                 {
                     log.Verbose($"Shared stage history changed while this run wrote it; merging again ({merge} of {MaxMerges}).");
                     // Jittered pause so agents that collided do not collide again in lockstep.
@@ -76,7 +76,7 @@ public sealed class BlobStageHistoryStore(BlobClient blob, int keep, StorageRequ
     }
 
     private static string Describe(Exception exception) =>
-        exception is StorageRequestException request ? StorageFaultClassifier.Describe(request.Fault) : StorageFaultClassifier.Describe(exception);
+        exception is RequestFailureException request ? StorageFaultClassifier.Describe(request.Fault) : StorageFaultClassifier.Describe(exception);
 
     private async Task<(StageHistory? History, ETag? ETag)> ReadAsync(CancellationToken cancellationToken)
     {
@@ -85,7 +85,7 @@ public sealed class BlobStageHistoryStore(BlobClient blob, int keep, StorageRequ
         {
             content = await runner.RunAsync(Step, async ct => (await blob.DownloadContentAsync(ct)).Value, cancellationToken);
         }
-        catch (StorageRequestException exception) when (exception.Kind == FaultKind.NotFound)
+        catch (RequestFailureException exception) when (exception.Kind == FaultKind.NotFound)
         {
             return (null, null);
         }

@@ -1,3 +1,4 @@
+using ReleaseTargets.Resilience;
 using ReleaseTargets.Configuration;
 using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Push;

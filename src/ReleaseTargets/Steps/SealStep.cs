@@ -1,3 +1,4 @@
+using ReleaseTargets.Resilience;
 using ReleaseTargets.Configuration;
 using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Push;
@@ -26,7 +27,7 @@ internal static class SealStep
     public static async Task<SealReport> RunAsync(RunContext run, StageTimeline timeline, StorageConnection connection, MintedCredentials minted, IReadOnlyList<string> shards, CancellationToken cancellationToken)
     {
         var container = connection.Container(minted.Sas.Credential);
-        var runner = new StorageRequestRunner(run.Retry, run.Time, minted.Sas, run.Options.Container, run.Log);
+        var runner = new RequestRunner(run.Retry, run.Time, minted.Sas, run.Options.Container, run.Log);
         var sealer = new ReleaseSealer(container, runner, new ShardWaiter(run.Time, run.Log, run.Options.SealTimeout), run.Time, run.Log);
         var report = await sealer.SealAsync(run.Options.ReleaseVersion, shards, timeline.StageSeconds(), cancellationToken);
         foreach (var line in PushReportWriter.ToLines(report))

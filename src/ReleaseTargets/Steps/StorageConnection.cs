@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Storage.Blobs;
+using ReleaseTargets.Resilience;
 using ReleaseTargets.Credentials;
 using ReleaseTargets.Emulator;
 using ReleaseTargets.Push;
@@ -24,7 +25,7 @@ internal sealed class StorageConnection : IAsyncDisposable
         Target = target;
         ClientOptions = target.CreateClientOptions(run.Retry, run.Time);
         TokenClient = new BlobServiceClient(target.ServiceUri, target.TokenCredential, ClientOptions);
-        Control = new StorageRequestRunner(run.Retry, run.Time, NoRenewal.Instance, run.Options.Container, run.Log);
+        Control = new RequestRunner(run.Retry, run.Time, NoRenewal.Instance, run.Options.Container, run.Log);
     }
 
     public StorageTarget Target { get; }
@@ -35,7 +36,7 @@ internal sealed class StorageConnection : IAsyncDisposable
     public BlobServiceClient TokenClient { get; }
 
     /// <summary>The runner of token-authorised requests (nothing to renew: the token credential refreshes itself).</summary>
-    public StorageRequestRunner Control { get; }
+    public RequestRunner Control { get; }
 
     /// <summary>
     /// Connects: to <paramref name="given"/>, to <c>--storage-url</c> with <paramref name="token"/>, or to a local emulator

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Sas;
 using ReleaseTargets.Push;
+using ReleaseTargets.Resilience;
 using ReleaseTargets.Tests.Infrastructure;
 using ReleaseTargets.Tests.Infrastructure.FaultProxy;
 

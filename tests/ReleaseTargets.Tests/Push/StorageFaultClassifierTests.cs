@@ -1,6 +1,7 @@
 using Azure;
 using Polly.Timeout;
 using ReleaseTargets.Push;
+using ReleaseTargets.Resilience;
 
 namespace ReleaseTargets.Tests.Push;
 

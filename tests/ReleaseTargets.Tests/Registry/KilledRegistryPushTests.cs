@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ReleaseTargets.Push;
 using ReleaseTargets.Registry;
+using ReleaseTargets.Registry.Layout;
 using ReleaseTargets.Tests.Infrastructure;
 using ReleaseTargets.Tests.Infrastructure.FaultProxy;
 using ReleaseTargets.Tests.Infrastructure.Registry;

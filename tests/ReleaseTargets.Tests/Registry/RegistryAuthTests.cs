@@ -3,6 +3,10 @@ using Azure.Core;
 using Microsoft.Extensions.Time.Testing;
 using ReleaseTargets.Push;
 using ReleaseTargets.Registry;
+using ReleaseTargets.Registry.Auth;
+using ReleaseTargets.Registry.Layout;
+using ReleaseTargets.Registry.Upload;
+using ReleaseTargets.Resilience;
 using ReleaseTargets.Tests.Infrastructure;
 using ReleaseTargets.Tests.Infrastructure.Registry;
 

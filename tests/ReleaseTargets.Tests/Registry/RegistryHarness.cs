@@ -1,5 +1,9 @@
 using ReleaseTargets.Push;
 using ReleaseTargets.Registry;
+using ReleaseTargets.Registry.Auth;
+using ReleaseTargets.Registry.Layout;
+using ReleaseTargets.Registry.Upload;
+using ReleaseTargets.Resilience;
 using ReleaseTargets.Tests.Infrastructure;
 using ReleaseTargets.Tests.Infrastructure.FaultProxy;
 using ReleaseTargets.Tests.Infrastructure.Registry;

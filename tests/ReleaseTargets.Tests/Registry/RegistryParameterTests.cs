@@ -69,7 +69,7 @@ public sealed class RegistryParameterTests
 
         var options = ReleaseParameters.Resolve(None, new Dictionary<string, string> { ["RELEASETARGETS_REGISTRY_UPLOAD_HOSTS"] = "uploads.example.com,127.0.0.2:5001" }, null, [], Version);
 
-        Assert.Equal(["uploads.example.com", "127.0.0.2:5001"], ReleaseTargets.Registry.RegistryHostPolicy.SplitHosts(options.RegistryUploadHosts));
+        Assert.Equal(["uploads.example.com", "127.0.0.2:5001"], ReleaseTargets.Registry.Auth.RegistryHostPolicy.SplitHosts(options.RegistryUploadHosts));
     }
 
     private static Dictionary<string, string> Args(params (string Name, string Value)[] arguments) =>

@@ -1,5 +1,6 @@
 using ReleaseTargets.Push;
 using ReleaseTargets.Registry;
+using ReleaseTargets.Registry.Layout;
 using ReleaseTargets.Tests.Infrastructure.Registry;
 
 namespace ReleaseTargets.Tests.Registry;

@@ -1,6 +1,9 @@
 using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Push;
 using ReleaseTargets.Registry;
+using ReleaseTargets.Registry.Auth;
+using ReleaseTargets.Registry.Upload;
+using ReleaseTargets.Resilience;
 using ReleaseTargets.Tests.Infrastructure;
 
 namespace ReleaseTargets.Tests.Registry;
@@ -23,7 +26,7 @@ public sealed class RegistryTrustAndStallTests
         var log = new CapturingLog();
         using var publisher = new RegistryPublisher(endpoint.BaseUri, RegistryCredentials.Anonymous, Retry, TimeProvider.System, log);
 
-        var error = await Assert.ThrowsAsync<RegistryRequestFailedException>(() => publisher.AuthenticateAsync(["team/app"], null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RequestFailureException>(() => publisher.AuthenticateAsync(["team/app"], null, CancellationToken.None));
 
         Assert.Equal(FaultKind.Unresponsive, error.Kind);
         Assert.Equal(3, error.Attempts);
@@ -41,7 +44,7 @@ public sealed class RegistryTrustAndStallTests
         // A response timeout a loaded machine's first handshake cannot reach: this test is about the certificate.
         using var publisher = new RegistryPublisher(endpoint.BaseUri, RegistryCredentials.Anonymous, Retry with { ResponseTimeout = TimeSpan.FromSeconds(30), PerTryTimeout = TimeSpan.FromSeconds(60) }, TimeProvider.System, log);
 
-        var error = await Assert.ThrowsAsync<RegistryRequestFailedException>(() => publisher.AuthenticateAsync(["team/app"], null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RequestFailureException>(() => publisher.AuthenticateAsync(["team/app"], null, CancellationToken.None));
 
         Assert.Equal(FaultKind.CertificateRejected, error.Kind);
         Assert.Equal(1, error.Attempts);

@@ -1,5 +1,6 @@
 using ReleaseTargets.Push;
 using ReleaseTargets.Registry;
+using ReleaseTargets.Registry.Layout;
 using ReleaseTargets.Tests.Faults;
 using ReleaseTargets.Tests.Infrastructure;
 using ReleaseTargets.Tests.Infrastructure.Registry;

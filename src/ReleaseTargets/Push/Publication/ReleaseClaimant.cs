@@ -3,6 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using ReleaseTargets.Diagnostics;
+using ReleaseTargets.Resilience;
 
 namespace ReleaseTargets.Push;
 
@@ -10,7 +11,7 @@ namespace ReleaseTargets.Push;
 /// Takes and gives back a push's <see cref="ReleaseClaim"/>: the version's for a whole release, the shard's
 /// (<c>_releasetargets/claims/&lt;version&gt;/&lt;shard&gt;.json</c>) for one shard, so shards of one version never refuse each other.
 /// </summary>
-internal sealed class ReleaseClaimant(BlobContainerClient container, StorageRequestRunner runner, string version, string? shard, TimeProvider timeProvider, IReleaseLog log)
+internal sealed class ReleaseClaimant(BlobContainerClient container, RequestRunner runner, string version, string? shard, TimeProvider timeProvider, IReleaseLog log)
 {
     private static readonly BlobRequestConditions CreateOnly = new() { IfNoneMatch = ETag.All };
 
@@ -78,7 +79,7 @@ internal sealed class ReleaseClaimant(BlobContainerClient container, StorageRequ
             var stored = await runner.RunAsync($"Reading the claim on '{version}'", async ct => (await client.DownloadContentAsync(ct)).Value.Content, cancellationToken, control);
             JudgeVersionForShard(ReleaseClaim.FromJson(stored.ToString()));
         }
-        catch (StorageRequestException exception) when (exception.Kind == FaultKind.NotFound)
+        catch (RequestFailureException exception) when (exception.Kind == FaultKind.NotFound)
         {
         }
     }
@@ -111,7 +112,7 @@ internal sealed class ReleaseClaimant(BlobContainerClient container, StorageRequ
                     var written = await runner.RunAsync(step, ct => client.UploadAsync(BinaryData.FromString(mine.ToJson()), new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct), cancellationToken, control);
                     return written.Value.ETag;
                 }
-                catch (StorageRequestException exception) when (exception.Kind == FaultKind.AlreadyExists && turn < 4)
+                catch (RequestFailureException exception) when (exception.Kind == FaultKind.AlreadyExists && turn < 4)
                 {
                 }
             }
@@ -121,7 +122,7 @@ internal sealed class ReleaseClaimant(BlobContainerClient container, StorageRequ
             {
                 stored = await runner.RunAsync(step, async ct => (await client.DownloadContentAsync(ct)).Value, cancellationToken, control);
             }
-            catch (StorageRequestException exception) when (exception.Kind == FaultKind.NotFound && turn < 4)
+            catch (RequestFailureException exception) when (exception.Kind == FaultKind.NotFound && turn < 4)
             {
                 conditions = CreateOnly;
                 continue;

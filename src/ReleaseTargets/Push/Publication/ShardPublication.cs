@@ -3,6 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using ReleaseTargets.Diagnostics;
+using ReleaseTargets.Resilience;
 
 namespace ReleaseTargets.Push;
 
@@ -11,7 +12,7 @@ namespace ReleaseTargets.Push;
 /// by recording what it published (create-only) instead of writing the manifest, which Seal writes once every shard is
 /// recorded. Whole against sharded is decided by the version's claim (<see cref="ReleaseClaimant"/>).
 /// </summary>
-internal sealed class ShardPublication(BlobContainerClient container, StorageRequestRunner runner, string version, string shard, IReleaseLog log)
+internal sealed class ShardPublication(BlobContainerClient container, RequestRunner runner, string version, string shard, IReleaseLog log)
 {
     private static readonly BlobRequestConditions CreateOnly = new() { IfNoneMatch = ETag.All };
 
@@ -45,7 +46,7 @@ internal sealed class ShardPublication(BlobContainerClient container, StorageReq
         {
             stored = ShardRecord.FromJson((await runner.RunAsync($"Reading the record of shard '{shard}'", async ct => (await client.DownloadContentAsync(ct)).Value.Content, cancellationToken, control)).ToString());
         }
-        catch (StorageRequestException exception) when (exception.Kind == FaultKind.NotFound)
+        catch (RequestFailureException exception) when (exception.Kind == FaultKind.NotFound)
         {
             return;
         }
@@ -65,7 +66,7 @@ internal sealed class ShardPublication(BlobContainerClient container, StorageReq
         {
             await runner.RunAsync(step, ct => client.UploadAsync(BinaryData.FromString(record.ToJson()), new BlobUploadOptions { Conditions = CreateOnly, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct), cancellationToken, control);
         }
-        catch (StorageRequestException exception) when (exception.Kind == FaultKind.AlreadyExists)
+        catch (RequestFailureException exception) when (exception.Kind == FaultKind.AlreadyExists)
         {
             var stored = ShardRecord.FromJson((await runner.RunAsync(step, async ct => (await client.DownloadContentAsync(ct)).Value.Content, cancellationToken, control)).ToString());
             if (stored?.ContentDigest != record.ContentDigest)

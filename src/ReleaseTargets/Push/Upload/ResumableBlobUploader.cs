@@ -6,6 +6,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Win32.SafeHandles;
+using ReleaseTargets.Resilience;
 
 namespace ReleaseTargets.Push;
 
@@ -15,7 +16,7 @@ namespace ReleaseTargets.Push;
 /// hashed the file, so the service refuses any byte that changed since; creates the blob only if it does not exist
 /// (If-None-Match: *); and accepts an existing blob only after checking it holds exactly these bytes.
 /// </summary>
-public sealed class ResumableBlobUploader(BlobContainerClient container, StorageRequestRunner runner, BlockBuffers buffers)
+public sealed class ResumableBlobUploader(BlobContainerClient container, RequestRunner runner, BlockBuffers buffers)
 {
     private static readonly BlobRequestConditions CreateOnly = new() { IfNoneMatch = ETag.All };
 
@@ -133,7 +134,7 @@ public sealed class ResumableBlobUploader(BlobContainerClient container, Storage
         {
             await CreateAsync(upload, ct => upload.Client.CommitBlockListAsync(upload.Plan.BlockIds, options, ct), cancellationToken);
         }
-        catch (StorageRequestException exception) when (exception.Kind == FaultKind.InvalidBlockList)
+        catch (RequestFailureException exception) when (exception.Kind == FaultKind.InvalidBlockList)
         {
             // A staged block vanished (e.g. uncommitted blocks expired): re-list, re-stage what is missing, commit once more.
             await StageMissingAsync(upload, file, cancellationToken);
@@ -183,7 +184,7 @@ public sealed class ResumableBlobUploader(BlobContainerClient container, Storage
         {
             await runner.RunAsync(upload.Step, create, cancellationToken, upload.Retries, isBlockStaging: true);
         }
-        catch (StorageRequestException exception) when (exception.Kind == FaultKind.AlreadyExists)
+        catch (RequestFailureException exception) when (exception.Kind == FaultKind.AlreadyExists)
         {
             await EnsureHoldsExactlyAsync(upload, cancellationToken);
             upload.Existed = upload.Sent == 0;
@@ -229,7 +230,7 @@ public sealed class ResumableBlobUploader(BlobContainerClient container, Storage
             var list = await runner.RunAsync(upload.Step, async ct => (await upload.Client.GetBlockListAsync(BlockListTypes.Uncommitted, cancellationToken: ct)).Value, cancellationToken, upload.Retries);
             return list.UncommittedBlocks.GroupBy(b => b.Name).ToDictionary(g => g.Key, g => g.Last().SizeLong);
         }
-        catch (StorageRequestException exception) when (exception.Kind == FaultKind.NotFound)
+        catch (RequestFailureException exception) when (exception.Kind == FaultKind.NotFound)
         {
             return [];
         }

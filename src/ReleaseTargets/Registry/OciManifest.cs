@@ -1,4 +1,0 @@
-namespace ReleaseTargets.Registry;
-
-/// <summary>One manifest (image manifest or index) exactly as it will be sent: bytes, their digest, the media type.</summary>
-public sealed record OciManifest(string Digest, string MediaType, byte[] Content);

@@ -1,4 +1,0 @@
-namespace ReleaseTargets.Registry;
-
-/// <summary>An image (or OCI artifact) and the repository it goes to.</summary>
-public sealed record RegistryImage(OciImage Image, string Repository);
