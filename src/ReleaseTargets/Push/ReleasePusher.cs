@@ -2,8 +2,8 @@ using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Resilience;
+using ReleaseTargets.Diagnostics;
 
 namespace ReleaseTargets.Push;
 
@@ -11,8 +11,8 @@ namespace ReleaseTargets.Push;
 /// Pushes a release so that it is whole or absent and never torn: claims the version for this exact content, pushes every
 /// artifact through <see cref="ResumableBlobUploader"/> with bounded concurrency (the first failure that would fail every
 /// other artifact too stops the push), then creates the manifest, last and only if absent. With a shard, the version is
-/// claimed for shards (mode sharded), then the shard itself, and the push ends by recording the shard
-/// (<see cref="ShardPublication"/>); Seal writes the manifest. Shard names ignore case (<see cref="ShardName"/>).
+/// claimed for shards (mode sharded), then the shard itself, and the push ends by recording the shard; Seal writes the
+/// manifest. Whole against sharded is one <see cref="IPublication"/>, chosen once. Shard names ignore case (<see cref="ShardName"/>).
 /// </summary>
 public sealed class ReleasePusher(
     BlobContainerClient container,
@@ -28,8 +28,6 @@ public sealed class ReleasePusher(
 
     private const string NotVisible = "no manifest was written, so the release is not visible. Re-run the push to resume.";
 
-    private static readonly BlobRequestConditions CreateOnly = new() { IfNoneMatch = ETag.All };
-
     public async Task<PushReport> PushAsync(ArtifactSet artifacts, string version, IReadOnlyDictionary<string, double> stageSeconds, string? sasWindow, CancellationToken cancellationToken = default)
     {
         await using var progress = new PushProgress(artifacts.TotalBytes, timeProvider, log, progressInterval);
@@ -42,7 +40,9 @@ public sealed class ReleasePusher(
         string? stoppedBy = null;
         ETag? ownClaim = null;
         var claim = ReleaseClaim.For(artifacts, version, timeProvider.GetUtcNow(), $"{Environment.MachineName} (pid {Environment.ProcessId})");
-        var claimant = new ReleaseClaimant(container, runner, version, shard, timeProvider, log);
+        var store = new PublicationStore(runner, control);
+        var claimant = new ReleaseClaimant(container, store, version, shard, timeProvider, log);
+        var publication = IPublication.For(container, store, claimant, version, shard, timeProvider, log);
 
         PushReport Report(bool succeeded) => new(
             version,
@@ -55,7 +55,7 @@ public sealed class ReleasePusher(
             manifestUrl,
             control.Value)
         {
-            Shard = shard,
+            Shard = publication.Shard,
             ShardRecordUrl = recordUrl,
         };
 
@@ -70,19 +70,9 @@ public sealed class ReleasePusher(
 
         try
         {
-            if (await ReadManifestAsync(manifestClient, runner, control, cancellationToken) is { } published)
+            if (await store.ReadAsync(manifestClient, "Reading the release manifest", ReleaseManifest.Codec, cancellationToken) is { } published)
             {
-                if (shard is null)
-                {
-                    EnsureSameRelease(published, artifacts, version, manifestClient.Uri);
-                }
-                else
-                {
-                    await claimant.EnsureNotPublishedWholeAsync(control, cancellationToken);
-                    ShardPublication.EnsureSealedHolds(published, artifacts, version, shard, manifestClient.Uri);
-                    await new ShardPublication(container, runner, version, shard, log).EnsureRecordedAsAsync(claim.ContentDigest, control, cancellationToken);
-                }
-
+                await publication.EnsurePublishedHoldsAsync(published.Value, claim, artifacts, manifestClient.Uri, cancellationToken);
                 manifestUrl = manifestClient.Uri;
                 for (var i = 0; i < results.Length; i++)
                 {
@@ -91,30 +81,18 @@ public sealed class ReleasePusher(
             }
             else
             {
-                var sharded = shard is null ? null : new ShardPublication(container, runner, version, shard, log);
-                ownClaim = await claimant.ClaimAsync(claim, control, cancellationToken);
+                ownClaim = await claimant.ClaimAsync(claim, cancellationToken);
                 var committed = await ListCommittedAsync(artifacts.Prefix, runner, control, cancellationToken);
-                // The claim decides whole against sharded; shard records written by releases before the claim had a mode are refused here.
-                if (sharded is null && committed.Keys.FirstOrDefault(k => ShardRecord.ShardOf(version, k) is not null) is { } record)
+                if (publication.RefusalBefore(committed) is { } refusal)
                 {
-                    stoppedBy = "the release is pushed in shards";
-                    throw await UnpublishedAsync(_ => [
-                        $"Release '{version}' is being pushed in shards ('{record}' exists), so this push without --shard was refused and sent nothing. " +
-                        "A version is published either by one push or in shards sealed by Seal: run Seal for it, or publish under a new --release-version."]);
+                    stoppedBy = refusal.StoppedBy;
+                    throw await UnpublishedAsync(_ => [refusal.Message]);
                 }
 
                 stoppedBy = await UploadAllAsync(artifacts, committed, runner, results, cancellationToken);
-                if (sharded is not null && results.All(r => r?.Outcome is not (ArtifactOutcome.Failed or null)))
+                if (results.All(r => r?.Outcome is not (ArtifactOutcome.Failed or null)))
                 {
-                    var seconds = stageSeconds.ToDictionary(StringComparer.Ordinal);
-                    seconds[Stages.ReleaseStages.Push] = Math.Round(progress.Elapsed.TotalSeconds, 3);
-                    recordUrl = await sharded.RecordAsync(ShardRecord.For(claim, shard!, timeProvider.GetUtcNow(), seconds), control, cancellationToken);
-                }
-                else if (results.All(r => r?.Outcome is not (ArtifactOutcome.Failed or null)))
-                {
-                    var manifest = new ReleaseManifest(version, timeProvider.GetUtcNow(), results.Select(r => new ManifestArtifact(r!.Name, r.Length, r.Md5, r.Url)).ToList(), stageSeconds);
-                    await CreateManifestAsync(manifestClient, manifest, artifacts, runner, control, cancellationToken);
-                    manifestUrl = manifestClient.Uri;
+                    (manifestUrl, recordUrl) = await publication.CompleteAsync(claim, results.Select(r => r!).ToList(), stageSeconds, progress.Elapsed, cancellationToken);
                 }
             }
         }
@@ -199,44 +177,6 @@ public sealed class ReleasePusher(
         // Parallel.ForEachAsync may end quietly when every started body finished: a cancelled push must not go on to the manifest.
         cancellationToken.ThrowIfCancellationRequested();
         return stoppedBy;
-    }
-
-    private static async Task<ReleaseManifest?> ReadManifestAsync(BlobClient manifestClient, RequestRunner runner, StrongBox<int> control, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var content = await runner.RunAsync("Reading the release manifest", async ct => (await manifestClient.DownloadContentAsync(ct)).Value.Content, cancellationToken, control);
-            return ReleaseManifest.FromJson(content.ToString()) ?? new ReleaseManifest(string.Empty, default, [], new Dictionary<string, double>());
-        }
-        catch (RequestFailureException exception) when (exception.Kind == FaultKind.NotFound)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Creates the manifest only if absent; one already there (a concurrent push of the same content) must list exactly this release.</summary>
-    private async Task CreateManifestAsync(BlobClient manifestClient, ReleaseManifest manifest, ArtifactSet artifacts, RequestRunner runner, StrongBox<int> control, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await runner.RunAsync("Writing the release manifest", ct => manifestClient.UploadAsync(BinaryData.FromString(manifest.ToJson()), new BlobUploadOptions { Conditions = CreateOnly, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct), cancellationToken, control);
-        }
-        catch (RequestFailureException exception) when (exception.Kind == FaultKind.AlreadyExists)
-        {
-            EnsureSameRelease(await ReadManifestAsync(manifestClient, runner, control, cancellationToken), artifacts, manifest.Version, manifestClient.Uri);
-        }
-    }
-
-    /// <summary>A published release is immutable: the same content is a no-op, different content is refused before a byte is sent.</summary>
-    private static void EnsureSameRelease(ReleaseManifest? published, ArtifactSet artifacts, string version, Uri manifestUrl)
-    {
-        var local = artifacts.Artifacts.Select(a => (a.RelativePath, a.Length, Convert.ToBase64String(a.Md5))).Order().ToList();
-        var remote = published?.Artifacts.Select(a => (a.Name, a.Size, a.Md5)).Order().ToList();
-        if (remote is null || !local.SequenceEqual(remote))
-        {
-            throw new ReleaseTargetsException(
-                $"Release '{version}' is already published with different artifacts ({manifestUrl}). Published releases are immutable: bump --release-version, or delete that release first.");
-        }
     }
 
     /// <summary>

@@ -3,9 +3,9 @@ using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using ReleaseTargets.Resilience;
 using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Push;
-using ReleaseTargets.Resilience;
 
 namespace ReleaseTargets.Seal;
 
@@ -16,16 +16,15 @@ namespace ReleaseTargets.Seal;
 /// </summary>
 public sealed class ReleaseSealer(BlobContainerClient container, RequestRunner runner, ShardWaiter waiter, TimeProvider timeProvider, IReleaseLog log)
 {
-    private static readonly BlobRequestConditions CreateOnly = new() { IfNoneMatch = ETag.All };
-
     public async Task<SealReport> SealAsync(string version, IReadOnlyList<string> shards, IReadOnlyDictionary<string, double> stageSeconds, CancellationToken cancellationToken = default)
     {
         shards = shards.Select(s => ShardName.Canonical(s)).ToList();
         var started = timeProvider.GetTimestamp();
         var control = new StrongBox<int>();
+        var store = new PublicationStore(runner, control);
         // Records are create-only: each is read once, however many checks the wait takes.
         var records = new ConcurrentDictionary<string, ShardRecord>(StringComparer.Ordinal);
-        var survey = await waiter.WaitAsync(version, ct => SurveyAsync(version, shards, records, control, ct), cancellationToken);
+        var survey = await waiter.WaitAsync(version, ct => SurveyAsync(version, shards, records, store, control, ct), cancellationToken);
         var waited = timeProvider.GetElapsedTime(started);
         if (survey.Problems() is { Count: > 0 } problems)
         {
@@ -49,28 +48,17 @@ public sealed class ReleaseSealer(BlobContainerClient container, RequestRunner r
 
         var manifest = new ReleaseManifest(version, timeProvider.GetUtcNow(), artifacts.Select(a => new ManifestArtifact(a.Name, a.Length, a.Md5, container.GetBlobClient($"{version}/{a.Name}").Uri)).ToList(), seconds);
         var manifestClient = container.GetBlobClient(ReleaseManifest.BlobNameFor(version));
-        var alreadySealed = false;
-        try
+        var written = await store.CreateOrVerifyAsync(manifestClient, "Writing the release manifest", ReleaseManifest.Codec, manifest, published => published?.Content.Equals(manifest.Content) == true, cancellationToken);
+        if (written.Verdict == Verdict.Different)
         {
-            await runner.RunAsync("Writing the release manifest", ct => manifestClient.UploadAsync(BinaryData.FromString(manifest.ToJson()), new BlobUploadOptions { Conditions = CreateOnly, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct), cancellationToken, control);
-        }
-        catch (RequestFailureException exception) when (exception.Kind == FaultKind.AlreadyExists)
-        {
-            var published = ReleaseManifest.FromJson((await runner.RunAsync("Reading the release manifest", async ct => (await manifestClient.DownloadContentAsync(ct)).Value.Content, cancellationToken, control)).ToString());
-            var same = published is not null && published.Artifacts.Select(a => (a.Name, a.Size, a.Md5)).Order().SequenceEqual(artifacts.Select(a => (a.Name, a.Length, a.Md5)).Order());
-            if (!same)
-            {
-                throw new ReleaseTargetsException(
-                    $"Release '{version}' is already published with different artifacts ({manifestClient.Uri}); the seal wrote nothing. Published releases are immutable: publish under a new --release-version.");
-            }
-
-            alreadySealed = true;
+            throw new ReleaseTargetsException(
+                $"Release '{version}' is already published with different artifacts ({manifestClient.Uri}); the seal wrote nothing. Published releases are immutable: publish under a new --release-version.");
         }
 
-        return new SealReport(version, shards.Count, artifacts.Count, artifacts.Sum(a => a.Length), manifestClient.Uri, waited, timeProvider.GetElapsedTime(started), alreadySealed, control.Value);
+        return new SealReport(version, shards.Count, artifacts.Count, artifacts.Sum(a => a.Length), manifestClient.Uri, waited, timeProvider.GetElapsedTime(started), written.Verdict == Verdict.Same, control.Value);
     }
 
-    private async Task<ShardSurvey> SurveyAsync(string version, IReadOnlyList<string> shards, ConcurrentDictionary<string, ShardRecord> records, StrongBox<int> control, CancellationToken cancellationToken)
+    private async Task<ShardSurvey> SurveyAsync(string version, IReadOnlyList<string> shards, ConcurrentDictionary<string, ShardRecord> records, PublicationStore store, StrongBox<int> control, CancellationToken cancellationToken)
     {
         // Blob names are case-sensitive, shard names are not: records and claims are found by their canonical name.
         var found = BlobNamesByShard((await ListAsync($"Listing the shard records of '{version}'", ShardRecord.PrefixFor(version), control, cancellationToken))
@@ -82,8 +70,9 @@ public sealed class ReleaseSealer(BlobContainerClient container, RequestRunner r
             async (shard, ct) =>
             {
                 var blob = container.GetBlobClient(ShardRecord.BlobNameFor(version, found[shard]));
-                var record = ShardRecord.FromJson((await runner.RunAsync($"Reading the record of shard '{shard}'", async c => (await blob.DownloadContentAsync(c)).Value.Content, ct, control)).ToString());
-                var claim = await ReadClaimAsync(version, found[shard], ct, control);
+                // Listed a moment ago: a record gone since reads as unreadable, and the seal is refused.
+                var record = (await store.ReadAsync(blob, $"Reading the record of shard '{shard}'", ShardRecord.Codec, ct))?.Value;
+                var claim = await ReadClaimAsync(store, version, found[shard], ct);
                 if (ShardRecordCheck.Problem(version, shard, record, claim) is { } problem)
                 {
                     throw new ReleaseTargetsException(
@@ -105,7 +94,7 @@ public sealed class ReleaseSealer(BlobContainerClient container, RequestRunner r
                 new ParallelOptions { MaxDegreeOfParallelism = SealConstants.ParallelReads, CancellationToken = cancellationToken },
                 async (shard, ct) =>
                 {
-                    if (await ReadClaimAsync(version, claimed[shard], ct, control) is { } claim)
+                    if (await ReadClaimAsync(store, version, claimed[shard], ct) is { } claim)
                     {
                         claims[shard] = claim;
                     }
@@ -137,18 +126,8 @@ public sealed class ReleaseSealer(BlobContainerClient container, RequestRunner r
         return byShard;
     }
 
-    private async Task<ReleaseClaim?> ReadClaimAsync(string version, string shardBlobName, CancellationToken cancellationToken, StrongBox<int> control)
-    {
-        var blob = container.GetBlobClient(ReleaseClaim.BlobNameFor(version, shardBlobName));
-        try
-        {
-            return ReleaseClaim.FromJson((await runner.RunAsync($"Reading the claim of shard '{shardBlobName}'", async c => (await blob.DownloadContentAsync(c)).Value.Content, cancellationToken, control)).ToString());
-        }
-        catch (RequestFailureException exception) when (exception.Kind == FaultKind.NotFound)
-        {
-            return null;
-        }
-    }
+    private async Task<ReleaseClaim?> ReadClaimAsync(PublicationStore store, string version, string shardBlobName, CancellationToken cancellationToken) =>
+        (await store.ReadAsync(container.GetBlobClient(ReleaseClaim.BlobNameFor(version, shardBlobName)), $"Reading the claim of shard '{shardBlobName}'", ReleaseClaim.Codec, cancellationToken))?.Value;
 
     /// <summary>Every recorded artifact, as the service holds it now: one listing of the release for lengths and MD5s.</summary>
     private async Task<List<string>> VerifyAsync(string version, IReadOnlyList<string> shards, ShardSurvey survey, StrongBox<int> control, CancellationToken cancellationToken)

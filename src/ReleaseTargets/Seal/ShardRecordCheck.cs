@@ -54,7 +54,7 @@ internal static class ShardRecordCheck
         return null;
     }
 
-    private static string FirstDifference(IReadOnlyList<ClaimedArtifact> claimed, IReadOnlyList<ClaimedArtifact> recorded)
+    private static string FirstDifference(IReadOnlyList<ArtifactContent> claimed, IReadOnlyList<ArtifactContent> recorded)
     {
         var inClaim = claimed.ToDictionary(a => a.Name, StringComparer.Ordinal);
         if (recorded.FirstOrDefault(a => inClaim.GetValueOrDefault(a.Name) != a) is { } extra)

@@ -33,7 +33,7 @@ public sealed class ShardSurvey(
     /// </summary>
     public IReadOnlyList<string> Collisions()
     {
-        var firstSeen = new Dictionary<string, (string Shard, ClaimedArtifact Artifact)>(StringComparer.Ordinal);
+        var firstSeen = new Dictionary<string, (string Shard, ArtifactContent Artifact)>(StringComparer.Ordinal);
         var collisions = new List<string>();
         foreach (var shard in Expected)
         {

@@ -13,7 +13,7 @@ public sealed class ClaimConflictTests(AzuriteFixture azurite)
     {
         await using var h = await PushHarness.StartAsync(azurite, ("app.bin", 300), ("new.txt", 7));
         await h.Direct.CreateIfNotExistsAsync();
-        ClaimedArtifact[] claimed = [new("app.bin", 200, "Q0xBSU1FRA=="), new("old.txt", 3, "T0xE")];
+        ArtifactContent[] claimed = [new("app.bin", 200, "Q0xBSU1FRA=="), new("old.txt", 3, "T0xE")];
         var other = new ReleaseClaim(h.Version, ReleaseClaim.DigestOf(claimed), DateTimeOffset.UnixEpoch, "agent-7 (pid 42)", claimed) { Mode = ReleaseClaim.WholeMode };
         await h.Direct.GetBlobClient(ReleaseClaim.BlobNameFor(h.Version)).UploadAsync(BinaryData.FromString(other.ToJson()));
         var md5 = Convert.ToBase64String(MD5.HashData(await File.ReadAllBytesAsync(h.PathOf("app.bin"))));
@@ -24,7 +24,7 @@ public sealed class ClaimConflictTests(AzuriteFixture azurite)
         Assert.False(await h.ExistsAsync($"{h.Version}/app.bin"));
 
         // Only a name differs: the one only this push has is "in this push", the one only the claim has "in the claimed release".
-        ClaimedArtifact[] sameApp = [new("app.bin", 300, md5), new("old.txt", 3, "T0xE")];
+        ArtifactContent[] sameApp = [new("app.bin", 300, md5), new("old.txt", 3, "T0xE")];
         await h.Direct.GetBlobClient(ReleaseClaim.BlobNameFor(h.Version)).UploadAsync(BinaryData.FromString((other with { Artifacts = sameApp, ContentDigest = ReleaseClaim.DigestOf(sameApp) }).ToJson()), overwrite: true);
 
         var second = await Assert.ThrowsAnyAsync<ReleaseTargetsException>(() => h.PushAsync());

@@ -86,7 +86,7 @@ public sealed class PublicationModeTests(AzuriteFixture azurite, ITestOutputHelp
         release.WriteShard("a", seed: 1, ("a.bin", 700));
         await release.Direct.CreateIfNotExistsAsync();
         // A claim as the code before modes wrote it: no "mode" field.
-        var old = new ReleaseClaim(release.Version, "0123", DateTimeOffset.UnixEpoch, "old-agent (pid 1)", [new ClaimedArtifact("w.bin", 1, "AAAA")]);
+        var old = new ReleaseClaim(release.Version, "0123", DateTimeOffset.UnixEpoch, "old-agent (pid 1)", [new ArtifactContent("w.bin", 1, "AAAA")]);
         var node = System.Text.Json.Nodes.JsonNode.Parse(old.ToJson())!.AsObject();
         node.Remove("mode");
         var json = node.ToJsonString();

@@ -6,7 +6,7 @@ namespace ReleaseTargets.Tests.Sharding;
 /// <summary>When Seal trusts a shard's record: this release, the expected shard, no reserved path, exactly its claim.</summary>
 public sealed class ShardRecordCheckTests
 {
-    private static readonly ClaimedArtifact[] Files = [new("b.txt", 10, "Qg==")];
+    private static readonly ArtifactContent[] Files = [new("b.txt", 10, "Qg==")];
 
     [Fact]
     public void Problem_RecordMatchingItsClaim_IsNone()
@@ -28,7 +28,7 @@ public sealed class ShardRecordCheckTests
     [InlineData("../1.1/x.bin", "it has a '..' path segment")]
     public void Problem_RecordListingAReservedPath_NamesThePathAndWhy(string name, string why)
     {
-        ClaimedArtifact[] files = [.. Files, new(name, 1, "eA==")];
+        ArtifactContent[] files = [.. Files, new(name, 1, "eA==")];
 
         Assert.StartsWith($"lists '{name}', which no artifact can be ({why}", ShardRecordCheck.Problem("1.0", "b", Record("1.0", "b", files), Claim(files)));
     }
@@ -47,8 +47,8 @@ public sealed class ShardRecordCheckTests
         Assert.Equal("lists artifacts that do not match its own content digest '00'", ShardRecordCheck.Problem("1.0", "b", record, Claim(Files)));
     }
 
-    private static ShardRecord Record(string version, string shard, ClaimedArtifact[] artifacts) =>
+    private static ShardRecord Record(string version, string shard, ArtifactContent[] artifacts) =>
         new(version, shard, ReleaseClaim.DigestOf(artifacts), DateTimeOffset.UnixEpoch, "agent", artifacts, new Dictionary<string, double>());
 
-    private static ReleaseClaim Claim(ClaimedArtifact[] artifacts) => new("1.0", ReleaseClaim.DigestOf(artifacts), DateTimeOffset.UnixEpoch, "agent", artifacts);
+    private static ReleaseClaim Claim(ArtifactContent[] artifacts) => new("1.0", ReleaseClaim.DigestOf(artifacts), DateTimeOffset.UnixEpoch, "agent", artifacts);
 }

@@ -30,7 +30,7 @@ public sealed class ShardSurveyTests
     [Fact]
     public void Collisions_ShardThatGaveItsClaimBack_StillCollidesWithTheRecordedShard()
     {
-        var released = new ReleaseClaim("1.0", "d", At, "agent-b", [new ClaimedArtifact("x.bin", 12, "BBB")]) { Released = true };
+        var released = new ReleaseClaim("1.0", "d", At, "agent-b", [new ArtifactContent("x.bin", 12, "BBB")]) { Released = true };
         var survey = new ShardSurvey(["a", "b"], new Dictionary<string, ShardRecord> { ["a"] = Record("a", ("x.bin", 10, "AAA")) }, Claims(("b", released)), []);
 
         Assert.Contains("shards 'a' and 'b' both publish 'x.bin'", Assert.Single(survey.Collisions()), StringComparison.Ordinal);
@@ -54,7 +54,7 @@ public sealed class ShardSurveyTests
     }
 
     private static ShardRecord Record(string shard, params (string Name, long Length, string Md5)[] artifacts) =>
-        new("1.0", shard, "digest-" + shard, At, "agent-" + shard, artifacts.Select(a => new ClaimedArtifact(a.Name, a.Length, a.Md5)).ToList(), new Dictionary<string, double>());
+        new("1.0", shard, "digest-" + shard, At, "agent-" + shard, artifacts.Select(a => new ArtifactContent(a.Name, a.Length, a.Md5)).ToList(), new Dictionary<string, double>());
 
     private static Dictionary<string, ReleaseClaim> Claims(params (string Shard, ReleaseClaim Claim)[] claims) => claims.ToDictionary(c => c.Shard, c => c.Claim);
 }

@@ -67,10 +67,10 @@ public sealed class ShardTrustTests(AzuriteFixture azurite)
         // Anyone holding a shard agent's SAS can write a well-formed record: b's now names a's file (and a's record).
         var aRecordBytes = (await release.Direct.GetBlobClient(ShardRecord.BlobNameFor(release.Version, "a")).DownloadContentAsync()).Value.Content.ToArray();
         var aRecord = ShardRecord.FromJson(System.Text.Encoding.UTF8.GetString(aRecordBytes))!;
-        List<ClaimedArtifact> artifacts = [.. aRecord.Artifacts];
+        List<ArtifactContent> artifacts = [.. aRecord.Artifacts];
         if (listsARecord)
         {
-            artifacts.Add(new ClaimedArtifact($"{ShardRecord.FolderName}/a.json", aRecordBytes.Length, Convert.ToBase64String(MD5.HashData(aRecordBytes))));
+            artifacts.Add(new ArtifactContent($"{ShardRecord.FolderName}/a.json", aRecordBytes.Length, Convert.ToBase64String(MD5.HashData(aRecordBytes))));
         }
 
         var forged = new ShardRecord(release.Version, "b", ReleaseClaim.DigestOf(artifacts), DateTimeOffset.UnixEpoch, "intruder", artifacts, new Dictionary<string, double>());

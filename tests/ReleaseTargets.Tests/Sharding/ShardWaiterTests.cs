@@ -43,7 +43,7 @@ public sealed class ShardWaiterTests
     public async Task WaitAsync_Collision_ReturnsAtTheFirstCheckWithoutWaiting()
     {
         var waiter = new ShardWaiter(_time, _log, TimeSpan.FromMinutes(30));
-        var colliding = Claim("b", new ClaimedArtifact("app.zip", 11, "other"));
+        var colliding = Claim("b", new ArtifactContent("app.zip", 11, "other"));
 
         var survey = await waiter.WaitAsync("1.0", _ => Task.FromResult(new ShardSurvey(["a", "b"], Records("a"), new Dictionary<string, ReleaseClaim> { ["b"] = colliding }, [])));
 
@@ -88,8 +88,8 @@ public sealed class ShardWaiterTests
     };
 
     private static Dictionary<string, ShardRecord> Records(params string[] shards) =>
-        shards.ToDictionary(s => s, s => new ShardRecord("1.0", s, "D" + s, Start, "host", [new ClaimedArtifact(s == "a" ? "app.zip" : s + ".zip", 10, "md5")], new Dictionary<string, double>()));
+        shards.ToDictionary(s => s, s => new ShardRecord("1.0", s, "D" + s, Start, "host", [new ArtifactContent(s == "a" ? "app.zip" : s + ".zip", 10, "md5")], new Dictionary<string, double>()));
 
-    private static ReleaseClaim Claim(string shard, params ClaimedArtifact[] artifacts) =>
+    private static ReleaseClaim Claim(string shard, params ArtifactContent[] artifacts) =>
         new("1.0", "digest-" + shard, Start, "host-" + shard, artifacts);
 }

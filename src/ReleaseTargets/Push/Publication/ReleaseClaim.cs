@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -11,7 +9,7 @@ namespace ReleaseTargets.Push;
 /// a concurrent duplicate — proceeds and completes the same release; a push of other content is refused before it sends
 /// a byte, so concurrent pushes of one version can never tear a release.
 /// </summary>
-public sealed record ReleaseClaim(string Version, string ContentDigest, DateTimeOffset ClaimedAt, string ClaimedBy, IReadOnlyList<ClaimedArtifact> Artifacts)
+public sealed record ReleaseClaim(string Version, string ContentDigest, DateTimeOffset ClaimedAt, string ClaimedBy, IReadOnlyList<ArtifactContent> Artifacts)
 {
     /// <summary>Claims live beside the shared history, under the reserved prefix no artifact can reach.</summary>
     public const string Prefix = "_releasetargets/claims/";
@@ -58,23 +56,16 @@ public sealed record ReleaseClaim(string Version, string ContentDigest, DateTime
     /// <summary>The marker a push writes over its own claim to give it back (needs write permission only, not delete).</summary>
     public ReleaseClaim AsReleased(DateTimeOffset now) => this with { Released = true, ClaimedAt = now };
 
+    internal static readonly JsonCodec<ReleaseClaim> Codec = new(c => c.ToJson(), FromJson);
+
     public static ReleaseClaim For(ArtifactSet artifacts, string version, DateTimeOffset now, string claimedBy)
     {
-        var list = artifacts.Artifacts.Select(a => new ClaimedArtifact(a.RelativePath, a.Length, Convert.ToBase64String(a.Md5))).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
-        return new ReleaseClaim(version, DigestOf(list), now, claimedBy, list);
+        var content = ReleaseContent.Of(artifacts);
+        return new ReleaseClaim(version, content.Digest, now, claimedBy, content.Artifacts);
     }
 
-    /// <summary>SHA-256 over every artifact's name, length and MD5, in name order: equal exactly when the content is.</summary>
-    public static string DigestOf(IEnumerable<ClaimedArtifact> artifacts)
-    {
-        var text = new StringBuilder();
-        foreach (var a in artifacts.OrderBy(a => a.Name, StringComparer.Ordinal))
-        {
-            text.Append(a.Name).Append('\n').Append(a.Length).Append('\n').Append(a.Md5).Append('\n');
-        }
-
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
-    }
+    /// <summary>The <see cref="ReleaseContent.Digest"/> of <paramref name="artifacts"/>: equal exactly when the content is.</summary>
+    public static string DigestOf(IEnumerable<ArtifactContent> artifacts) => ReleaseContent.Of(artifacts).Digest;
 
     /// <summary>One line on how <paramref name="push"/> (this push's claim) differs from this claim (the one stored), for the refusal message.</summary>
     public string FirstDifference(ReleaseClaim push)
@@ -117,6 +108,3 @@ public sealed record ReleaseClaim(string Version, string ContentDigest, DateTime
         }
     }
 }
-
-/// <summary>One artifact of a <see cref="ReleaseClaim"/>.</summary>
-public sealed record ClaimedArtifact(string Name, long Length, string Md5);

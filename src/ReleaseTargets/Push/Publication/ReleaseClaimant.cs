@@ -1,9 +1,6 @@
-using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using ReleaseTargets.Diagnostics;
-using ReleaseTargets.Resilience;
 
 namespace ReleaseTargets.Push;
 
@@ -11,10 +8,8 @@ namespace ReleaseTargets.Push;
 /// Takes and gives back a push's <see cref="ReleaseClaim"/>: the version's for a whole release, the shard's
 /// (<c>_releasetargets/claims/&lt;version&gt;/&lt;shard&gt;.json</c>) for one shard, so shards of one version never refuse each other.
 /// </summary>
-internal sealed class ReleaseClaimant(BlobContainerClient container, RequestRunner runner, string version, string? shard, TimeProvider timeProvider, IReleaseLog log)
+internal sealed class ReleaseClaimant(BlobContainerClient container, PublicationStore store, string version, string? shard, TimeProvider timeProvider, IReleaseLog log)
 {
-    private static readonly BlobRequestConditions CreateOnly = new() { IfNoneMatch = ETag.All };
-
     /// <summary>What the push publishes, for messages: "release '1.2.3'" or "shard 'linux' of release '1.2.3'".</summary>
     public string Subject => shard is null ? $"release '{version}'" : $"shard '{shard}' of release '{version}'";
 
@@ -38,8 +33,7 @@ internal sealed class ReleaseClaimant(BlobContainerClient container, RequestRunn
         {
             // An overwrite of our own claim (If-Match), not a delete: the SAS stays least-privilege (no delete permission).
             var client = container.GetBlobClient(ReleaseClaim.BlobNameFor(version, shard));
-            var released = BinaryData.FromString(Own(claim).AsReleased(timeProvider.GetUtcNow()).ToJson());
-            await runner.RunAsync($"Releasing the claim on '{version}'", ct => client.UploadAsync(released, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = etag } }, ct), bounded.Token);
+            await store.WriteAsync(client, $"Releasing the claim on '{version}'", ReleaseClaim.Codec, Own(claim).AsReleased(timeProvider.GetUtcNow()), etag, bounded.Token);
             log.Verbose($"Nothing of {Subject} was committed: its claim was given back, so a re-run may push other content.");
         }
         catch (Exception exception) when (exception is ReleaseTargetsException or OperationCanceledException)
@@ -54,37 +48,32 @@ internal sealed class ReleaseClaimant(BlobContainerClient container, RequestRunn
     /// conditional write a whole push and the shards race for, so exactly one mode wins and the loser fails before a byte.
     /// </summary>
     /// <returns>The ETag of the claim this push wrote; null when it joined an existing claim for the same content.</returns>
-    public async Task<ETag?> ClaimAsync(ReleaseClaim claim, StrongBox<int> control, CancellationToken cancellationToken)
+    public async Task<ETag?> ClaimAsync(ReleaseClaim claim, CancellationToken cancellationToken)
     {
         if (shard is null)
         {
-            return await SettleAsync(ReleaseClaim.BlobNameFor(version), Own(claim), readFirst: false, existing => JudgeContent(existing, claim), control, cancellationToken);
+            return await SettleAsync(ReleaseClaim.BlobNameFor(version), Own(claim), readFirst: false, existing => JudgeContent(existing, claim), cancellationToken);
         }
 
         // Read first: every shard after the first finds the sharded claim and joins it without a write.
         var forShards = ReleaseClaim.ForShards(version, claim.ClaimedAt, claim.ClaimedBy);
-        await SettleAsync(ReleaseClaim.BlobNameFor(version), forShards, readFirst: true, JudgeVersionForShard, control, cancellationToken);
-        return await SettleAsync(ReleaseClaim.BlobNameFor(version, shard), claim, readFirst: false, existing => JudgeContent(existing, claim), control, cancellationToken);
+        await SettleAsync(ReleaseClaim.BlobNameFor(version), forShards, readFirst: true, JudgeVersionForShard, cancellationToken);
+        return await SettleAsync(ReleaseClaim.BlobNameFor(version, shard), claim, readFirst: false, existing => JudgeContent(existing, claim), cancellationToken);
     }
 
     /// <summary>
     /// A shard push that finds the manifest already written: if the version was published whole, it is refused naming the
     /// whole push (not as "sealed"). Reads only: the version's claim decided the mode long ago.
     /// </summary>
-    public async Task EnsureNotPublishedWholeAsync(StrongBox<int> control, CancellationToken cancellationToken)
+    public async Task EnsureNotPublishedWholeAsync(CancellationToken cancellationToken)
     {
-        var client = container.GetBlobClient(ReleaseClaim.BlobNameFor(version));
-        try
+        if (await store.ReadAsync(container.GetBlobClient(ReleaseClaim.BlobNameFor(version)), $"Reading the claim on '{version}'", ReleaseClaim.Codec, cancellationToken) is { } stored)
         {
-            var stored = await runner.RunAsync($"Reading the claim on '{version}'", async ct => (await client.DownloadContentAsync(ct)).Value.Content, cancellationToken, control);
-            JudgeVersionForShard(ReleaseClaim.FromJson(stored.ToString()));
-        }
-        catch (RequestFailureException exception) when (exception.Kind == FaultKind.NotFound)
-        {
+            JudgeVersionForShard(stored.Value);
         }
     }
 
-    private enum Verdict
+    private enum Judgement
     {
         Join,
         TakeOver,
@@ -94,56 +83,29 @@ internal sealed class ReleaseClaimant(BlobContainerClient container, RequestRunn
     private ReleaseClaim Own(ReleaseClaim claim) => shard is null ? claim with { Mode = ReleaseClaim.WholeMode } : claim;
 
     /// <summary>
-    /// The one claim protocol: create if absent (If-None-Match: *), else read what is there and join it, take it over
-    /// (If-Match on what was read, so only one of several racing pushes does) or refuse (the judge throws).
+    /// The one claim protocol, settled by the <see cref="PublicationStore"/>: create if absent (If-None-Match: *), else
+    /// read what is there and join it, take it over (If-Match on what was read, so only one of several racing pushes does)
+    /// or refuse (the judge throws).
     /// </summary>
-    private async Task<ETag?> SettleAsync(string blobName, ReleaseClaim mine, bool readFirst, Func<ReleaseClaim?, Verdict> judge, StrongBox<int> control, CancellationToken cancellationToken)
+    private async Task<ETag?> SettleAsync(string blobName, ReleaseClaim mine, bool readFirst, Func<ReleaseClaim?, Judgement> judge, CancellationToken cancellationToken)
     {
-        var client = container.GetBlobClient(blobName);
         var step = blobName == ReleaseClaim.BlobNameFor(version) && shard is not null ? $"Claiming release '{version}' for shards" : $"Claiming {Subject}";
-        var conditions = readFirst ? null : CreateOnly;
-        // Each turn either writes the claim or reads one that another push wrote in between: a few turns settle any race.
-        for (var turn = 0; ; turn++)
-        {
-            if (conditions is not null)
-            {
-                try
-                {
-                    var written = await runner.RunAsync(step, ct => client.UploadAsync(BinaryData.FromString(mine.ToJson()), new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct), cancellationToken, control);
-                    return written.Value.ETag;
-                }
-                catch (RequestFailureException exception) when (exception.Kind == FaultKind.AlreadyExists && turn < 4)
-                {
-                }
-            }
-
-            BlobDownloadResult stored;
-            try
-            {
-                stored = await runner.RunAsync(step, async ct => (await client.DownloadContentAsync(ct)).Value, cancellationToken, control);
-            }
-            catch (RequestFailureException exception) when (exception.Kind == FaultKind.NotFound && turn < 4)
-            {
-                conditions = CreateOnly;
-                continue;
-            }
-
-            if (judge(ReleaseClaim.FromJson(stored.Content.ToString())) == Verdict.Join)
-            {
-                return null;
-            }
-
-            conditions = new BlobRequestConditions { IfMatch = stored.Details.ETag };
-        }
+        return await store.SettleAsync(
+            container.GetBlobClient(blobName),
+            step,
+            ReleaseClaim.Codec,
+            readFirst,
+            stored => stored is null || judge(stored.Value) == Judgement.TakeOver ? mine : null,
+            cancellationToken);
     }
 
     /// <summary>A claim of content (the version's for a whole push, the shard's for a shard): the same content joins, a given-back claim is taken over.</summary>
-    private Verdict JudgeContent(ReleaseClaim? existing, ReleaseClaim claim)
+    private Judgement JudgeContent(ReleaseClaim? existing, ReleaseClaim claim)
     {
         if (existing is { Released: true })
         {
             // Given back by a push that committed nothing: take it over, unless another push does first.
-            return Verdict.TakeOver;
+            return Judgement.TakeOver;
         }
 
         if (existing is { IsSharded: true })
@@ -156,7 +118,7 @@ internal sealed class ReleaseClaimant(BlobContainerClient container, RequestRunn
         if (existing?.ContentDigest == claim.ContentDigest)
         {
             log.Information($"{Capitalized} was claimed by {existing.ClaimedBy} at {existing.ClaimedAt:u} for this same content: completing it.");
-            return Verdict.Join;
+            return Judgement.Join;
         }
 
         throw new ReleaseTargetsException(
@@ -166,16 +128,16 @@ internal sealed class ReleaseClaimant(BlobContainerClient container, RequestRunn
     }
 
     /// <summary>The version's claim, seen by a shard push: sharded joins, a whole claim given back is taken over, a live whole claim refuses the shard.</summary>
-    private Verdict JudgeVersionForShard(ReleaseClaim? existing)
+    private Judgement JudgeVersionForShard(ReleaseClaim? existing)
     {
         if (existing is { IsSharded: true })
         {
-            return Verdict.Join;
+            return Judgement.Join;
         }
 
         if (existing is { Released: true })
         {
-            return Verdict.TakeOver;
+            return Judgement.TakeOver;
         }
 
         throw new ReleaseTargetsException(

@@ -21,6 +21,12 @@ public sealed record ReleaseManifest(
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    internal static readonly JsonCodec<ReleaseManifest> Codec = new(m => m.ToJson(), FromJson);
+
+    /// <summary>What the manifest lists, compared like every other publication's content.</summary>
+    [JsonIgnore]
+    public ReleaseContent Content => ReleaseContent.Of(Artifacts);
+
     public static string BlobNameFor(string version) => $"{version}/{FileName}";
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);

@@ -1,9 +1,5 @@
-using System.Runtime.CompilerServices;
-using Azure;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using ReleaseTargets.Diagnostics;
-using ReleaseTargets.Resilience;
 
 namespace ReleaseTargets.Push;
 
@@ -12,23 +8,57 @@ namespace ReleaseTargets.Push;
 /// by recording what it published (create-only) instead of writing the manifest, which Seal writes once every shard is
 /// recorded. Whole against sharded is decided by the version's claim (<see cref="ReleaseClaimant"/>).
 /// </summary>
-internal sealed class ShardPublication(BlobContainerClient container, RequestRunner runner, string version, string shard, IReleaseLog log)
+internal sealed class ShardPublication(BlobContainerClient container, PublicationStore store, ReleaseClaimant claimant, string version, string shard, TimeProvider timeProvider, IReleaseLog log) : IPublication
 {
-    private static readonly BlobRequestConditions CreateOnly = new() { IfNoneMatch = ETag.All };
+    private readonly BlobClient _record = container.GetBlobClient(ShardRecord.BlobNameFor(version, shard));
 
-    /// <summary>Once sealed, a re-run of a shard whose artifacts are all in the manifest is a no-op; anything else is refused before a byte is sent.</summary>
-    public static void EnsureSealedHolds(ReleaseManifest? published, ArtifactSet artifacts, string version, string shard, Uri manifestUrl)
+    public string? Shard => shard;
+
+    /// <summary>
+    /// Once sealed, a re-run of a shard whose artifacts are all in the manifest, with the content it recorded, is a
+    /// no-op; anything else is refused before a byte is sent. A version published whole is refused naming the whole push.
+    /// </summary>
+    public async Task EnsurePublishedHoldsAsync(ReleaseManifest? published, ReleaseClaim claim, ArtifactSet artifacts, Uri manifestUrl, CancellationToken cancellationToken)
     {
-        var listed = (published?.Artifacts ?? []).ToDictionary(a => a.Name, StringComparer.Ordinal);
-        foreach (var a in artifacts.Artifacts)
+        await claimant.EnsureNotPublishedWholeAsync(cancellationToken);
+        EnsureSealedHolds(published, artifacts, manifestUrl);
+        await EnsureRecordedAsAsync(claim.ContentDigest, cancellationToken);
+    }
+
+    /// <summary>The version's claim already decided the mode, and other shards' records are expected: nothing to refuse.</summary>
+    public Refusal? RefusalBefore(IReadOnlyDictionary<string, CommittedBlob> committed) => null;
+
+    /// <summary>Writes the shard record only if absent; one already there (an identical re-run) must name the same content.</summary>
+    public async Task<Published> CompleteAsync(ReleaseClaim claim, IReadOnlyList<ArtifactResult> results, IReadOnlyDictionary<string, double> stageSeconds, TimeSpan pushed, CancellationToken cancellationToken)
+    {
+        var seconds = stageSeconds.ToDictionary(StringComparer.Ordinal);
+        seconds[Stages.ReleaseStages.Push] = Math.Round(pushed.TotalSeconds, 3);
+        var record = ShardRecord.For(claim, shard, timeProvider.GetUtcNow(), seconds);
+        var written = await store.CreateOrVerifyAsync(_record, $"Recording shard '{shard}' of '{version}'", ShardRecord.Codec, record, stored => stored?.ContentDigest == record.ContentDigest, cancellationToken);
+        if (written.Verdict == Verdict.Different)
         {
-            var md5 = Convert.ToBase64String(a.Md5);
-            var there = listed.GetValueOrDefault(a.RelativePath);
-            if (there is null || there.Size != a.Length || there.Md5 != md5)
+            throw DifferentContent(written.Stored);
+        }
+
+        if (written.Verdict == Verdict.Same)
+        {
+            log.Verbose($"Shard '{shard}' of release '{version}' was already recorded with this same content.");
+        }
+
+        return new Published(null, _record.Uri);
+    }
+
+    private void EnsureSealedHolds(ReleaseManifest? published, ArtifactSet artifacts, Uri manifestUrl)
+    {
+        var listed = (published?.Artifacts ?? []).Select(a => a.Content).ToDictionary(a => a.Name, StringComparer.Ordinal);
+        foreach (var mine in artifacts.Artifacts.Select(ArtifactContent.Of))
+        {
+            var there = listed.GetValueOrDefault(mine.Name);
+            if (there != mine)
             {
-                var why = there is null ? "is not in it" : $"is {there.Size} bytes with MD5 '{there.Md5}' there, {a.Length} bytes with MD5 '{md5}' here";
+                var why = there is null ? "is not in it" : $"is {there.Length} bytes with MD5 '{there.Md5}' there, {mine.Length} bytes with MD5 '{mine.Md5}' here";
                 throw new ReleaseTargetsException(
-                    $"Release '{version}' is sealed ({manifestUrl}): pushing an artifact to a sealed version is refused, and shard '{shard}' sent nothing ('{a.RelativePath}' {why}). " +
+                    $"Release '{version}' is sealed ({manifestUrl}): pushing an artifact to a sealed version is refused, and shard '{shard}' sent nothing ('{mine.Name}' {why}). " +
                     "Sealed releases are immutable: publish under a new --release-version.");
             }
         }
@@ -38,49 +68,15 @@ internal sealed class ShardPublication(BlobContainerClient container, RequestRun
     /// A re-run of a recorded shard must bring the content it recorded: after the seal, files that happen to be in the
     /// manifest under another shard's record are not this shard's content (a shard name is published with one content).
     /// </summary>
-    public async Task EnsureRecordedAsAsync(string contentDigest, StrongBox<int> control, CancellationToken cancellationToken)
+    private async Task EnsureRecordedAsAsync(string contentDigest, CancellationToken cancellationToken)
     {
-        var client = container.GetBlobClient(ShardRecord.BlobNameFor(version, shard));
-        ShardRecord? stored;
-        try
+        if (await store.ReadAsync(_record, $"Reading the record of shard '{shard}'", ShardRecord.Codec, cancellationToken) is { } stored && stored.Value?.ContentDigest != contentDigest)
         {
-            stored = ShardRecord.FromJson((await runner.RunAsync($"Reading the record of shard '{shard}'", async ct => (await client.DownloadContentAsync(ct)).Value.Content, cancellationToken, control)).ToString());
-        }
-        catch (RequestFailureException exception) when (exception.Kind == FaultKind.NotFound)
-        {
-            return;
-        }
-
-        if (stored?.ContentDigest != contentDigest)
-        {
-            throw DifferentContent(client.Uri, stored);
+            throw DifferentContent(stored.Value);
         }
     }
 
-    /// <summary>Writes the shard record only if absent; one already there (an identical re-run) must name the same content.</summary>
-    public async Task<Uri> RecordAsync(ShardRecord record, StrongBox<int> control, CancellationToken cancellationToken)
-    {
-        var client = container.GetBlobClient(ShardRecord.BlobNameFor(version, shard));
-        var step = $"Recording shard '{shard}' of '{version}'";
-        try
-        {
-            await runner.RunAsync(step, ct => client.UploadAsync(BinaryData.FromString(record.ToJson()), new BlobUploadOptions { Conditions = CreateOnly, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } }, ct), cancellationToken, control);
-        }
-        catch (RequestFailureException exception) when (exception.Kind == FaultKind.AlreadyExists)
-        {
-            var stored = ShardRecord.FromJson((await runner.RunAsync(step, async ct => (await client.DownloadContentAsync(ct)).Value.Content, cancellationToken, control)).ToString());
-            if (stored?.ContentDigest != record.ContentDigest)
-            {
-                throw DifferentContent(client.Uri, stored);
-            }
-
-            log.Verbose($"Shard '{shard}' of release '{version}' was already recorded with this same content.");
-        }
-
-        return client.Uri;
-    }
-
-    private ReleaseTargetsException DifferentContent(Uri recordUrl, ShardRecord? stored) => new(
-        $"Shard '{shard}' of release '{version}' is already recorded with different artifacts ({recordUrl}{(stored is null ? ", unreadable" : $", recorded by {stored.RecordedBy} at {stored.RecordedAt:u}")}). " +
+    private ReleaseTargetsException DifferentContent(ShardRecord? stored) => new(
+        $"Shard '{shard}' of release '{version}' is already recorded with different artifacts ({_record.Uri}{(stored is null ? ", unreadable" : $", recorded by {stored.RecordedBy} at {stored.RecordedAt:u}")}). " +
         "A shard name is published with exactly one content: give this shard another --shard name, or publish under a new --release-version.");
 }

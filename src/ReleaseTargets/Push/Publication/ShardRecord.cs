@@ -14,7 +14,7 @@ public sealed record ShardRecord(
     string ContentDigest,
     DateTimeOffset RecordedAt,
     string RecordedBy,
-    IReadOnlyList<ClaimedArtifact> Artifacts,
+    IReadOnlyList<ArtifactContent> Artifacts,
     IReadOnlyDictionary<string, double> StageSeconds)
 {
     /// <summary>The folder under the release prefix that holds the shard records; no artifact may be published there.</summary>
@@ -25,6 +25,8 @@ public sealed record ShardRecord(
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
+
+    internal static readonly JsonCodec<ShardRecord> Codec = new(r => r.ToJson(), FromJson);
 
     public static string PrefixFor(string version) => $"{version}/{FolderName}/";
 

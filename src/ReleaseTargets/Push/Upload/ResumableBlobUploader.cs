@@ -29,7 +29,7 @@ public sealed class ResumableBlobUploader(BlobContainerClient container, Request
     public async Task<ArtifactResult> UploadAsync(Artifact artifact, CommittedBlob? committed, CancellationToken cancellationToken = default)
     {
         var started = runner.Progress!.Elapsed;
-        var upload = new Upload(artifact, BlockPlan.For(artifact), container.GetBlockBlobClient(artifact.BlobName));
+        var upload = new ArtifactUpload(artifact, BlockPlan.For(artifact), container.GetBlockBlobClient(artifact.BlobName));
         var result = new ArtifactResult(artifact.RelativePath, artifact.BlobName, upload.Client.Uri, artifact.Length, Convert.ToBase64String(artifact.Md5),
             ArtifactOutcome.Uploaded, TimeSpan.Zero, 0, upload.Plan.Blocks.Count, 0, 0);
         try
@@ -81,7 +81,7 @@ public sealed class ResumableBlobUploader(BlobContainerClient container, Request
         }
     }
 
-    private async Task<int> StageMissingAsync(Upload upload, SafeFileHandle file, CancellationToken cancellationToken)
+    private async Task<int> StageMissingAsync(ArtifactUpload upload, SafeFileHandle file, CancellationToken cancellationToken)
     {
         var staged = await GetUncommittedAsync(upload, cancellationToken);
         var missing = upload.Plan.Blocks.Where(b => !(staged.TryGetValue(b.Id, out var size) && size == b.Length)).ToList();
@@ -104,7 +104,7 @@ public sealed class ResumableBlobUploader(BlobContainerClient container, Request
         return upload.Plan.Blocks.Count - missing.Count;
     }
 
-    private async Task StageBlockAsync(Upload upload, SafeFileHandle file, PlannedBlock block, CancellationToken cancellationToken)
+    private async Task StageBlockAsync(ArtifactUpload upload, SafeFileHandle file, PlannedBlock block, CancellationToken cancellationToken)
     {
         using var lease = await buffers.RentAsync(cancellationToken);
         var buffer = lease.Buffer;
@@ -127,7 +127,7 @@ public sealed class ResumableBlobUploader(BlobContainerClient container, Request
         Progress.AddDone(block.Length);
     }
 
-    private async Task CommitAsync(Upload upload, SafeFileHandle file, CancellationToken cancellationToken)
+    private async Task CommitAsync(ArtifactUpload upload, SafeFileHandle file, CancellationToken cancellationToken)
     {
         var options = new CommitBlockListOptions { HttpHeaders = Headers(upload.Artifact), Conditions = CreateOnly };
         try
@@ -146,7 +146,7 @@ public sealed class ResumableBlobUploader(BlobContainerClient container, Request
         await EnsureHoldsExactlyAsync(upload, cancellationToken);
     }
 
-    private async Task PutWholeAsync(Upload upload, SafeFileHandle file, CancellationToken cancellationToken)
+    private async Task PutWholeAsync(ArtifactUpload upload, SafeFileHandle file, CancellationToken cancellationToken)
     {
         var block = upload.Plan.Blocks[0];
         using var lease = await buffers.RentAsync(cancellationToken);
@@ -178,7 +178,7 @@ public sealed class ResumableBlobUploader(BlobContainerClient container, Request
     /// Creates the blob only if it does not exist. When it does — this push's own earlier attempt whose answer was lost,
     /// or a concurrent push of the same release — it is accepted only if it holds exactly these bytes; never overwritten.
     /// </summary>
-    private async Task CreateAsync(Upload upload, Func<CancellationToken, Task> create, CancellationToken cancellationToken)
+    private async Task CreateAsync(ArtifactUpload upload, Func<CancellationToken, Task> create, CancellationToken cancellationToken)
     {
         try
         {
@@ -195,7 +195,7 @@ public sealed class ResumableBlobUploader(BlobContainerClient container, Request
     /// A stored Content-MD5 header is not proof: the blob must hold exactly the planned content. A multi-block blob's
     /// committed block list must be the plan; a one-block blob is read back and hashed (it is at most one block).
     /// </summary>
-    private async Task EnsureHoldsExactlyAsync(Upload upload, CancellationToken cancellationToken)
+    private async Task EnsureHoldsExactlyAsync(ArtifactUpload upload, CancellationToken cancellationToken)
     {
         var (artifact, plan, client) = (upload.Artifact, upload.Plan, upload.Client);
         string? difference;
@@ -223,7 +223,7 @@ public sealed class ResumableBlobUploader(BlobContainerClient container, Request
         }
     }
 
-    private async Task<Dictionary<string, long>> GetUncommittedAsync(Upload upload, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, long>> GetUncommittedAsync(ArtifactUpload upload, CancellationToken cancellationToken)
     {
         try
         {
@@ -276,31 +276,4 @@ public sealed class ResumableBlobUploader(BlobContainerClient container, Request
 
     // MD5, not CRC64/Auto: Azurite stores CRC64 "structured message" bodies encoded (DESIGN.md §2).
     private static UploadTransferValidationOptions Md5Validation(byte[] md5) => new() { ChecksumAlgorithm = StorageChecksumAlgorithm.MD5, PrecalculatedChecksum = md5 };
-
-    /// <summary>One artifact's upload in progress: what it is, and what it cost so far (kept when it fails).</summary>
-    private sealed class Upload(Artifact artifact, BlockPlan plan, BlockBlobClient client)
-    {
-        private long _sent;
-
-        public Artifact Artifact { get; } = artifact;
-
-        public BlockPlan Plan { get; } = plan;
-
-        public BlockBlobClient Client { get; } = client;
-
-        public string Step { get; } = $"Pushing '{artifact.RelativePath}'";
-
-        public StrongBox<int> Retries { get; } = new();
-
-        public long Sent => Interlocked.Read(ref _sent);
-
-        /// <summary>The blob was already there with exactly this content (found by the create, not by the listing).</summary>
-        public bool Existed { get; set; }
-
-        public void AddSent(long bytes, PushProgress progress)
-        {
-            Interlocked.Add(ref _sent, bytes);
-            progress.AddSent(bytes);
-        }
-    }
 }

@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ReleaseTargets.Push;
+
+/// <summary>
+/// One artifact's content as every publication document records it: its path in the release, its length and its MD5
+/// (base64). Claims, shard records and the manifest all compare artifacts as this value, by record equality.
+/// </summary>
+/// <remarks>Serialized as <c>{"name","length","md5"}</c> in claims and shard records (the manifest keeps its own shape).</remarks>
+public sealed record ArtifactContent(string Name, long Length, string Md5)
+{
+    public static ArtifactContent Of(Artifact artifact) => new(artifact.RelativePath, artifact.Length, Convert.ToBase64String(artifact.Md5));
+}
+
+/// <summary>
+/// The content of a release: its artifacts in ordinal name order. Two contents are the same exactly when their
+/// <see cref="Digest"/>s are — the one comparison of claims, shard records, manifests and a push's artifacts.
+/// </summary>
+public sealed class ReleaseContent : IEquatable<ReleaseContent>
+{
+    private ReleaseContent(IEnumerable<ArtifactContent> artifacts)
+    {
+        Artifacts = artifacts.OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+        Digest = DigestOf(Artifacts);
+    }
+
+    public IReadOnlyList<ArtifactContent> Artifacts { get; }
+
+    /// <summary>SHA-256 over every artifact's name, length and MD5, in name order: equal exactly when the content is.</summary>
+    public string Digest { get; }
+
+    public static ReleaseContent Of(IEnumerable<ArtifactContent> artifacts) => new(artifacts);
+
+    public static ReleaseContent Of(ArtifactSet artifacts) => new(artifacts.Artifacts.Select(ArtifactContent.Of));
+
+    public static ReleaseContent Of(IEnumerable<ManifestArtifact> artifacts) => new(artifacts.Select(a => a.Content));
+
+    public bool Equals(ReleaseContent? other) => other is not null && Digest == other.Digest;
+
+    public override bool Equals(object? obj) => Equals(obj as ReleaseContent);
+
+    public override int GetHashCode() => Digest.GetHashCode(StringComparison.Ordinal);
+
+    private static string DigestOf(IEnumerable<ArtifactContent> ordered)
+    {
+        var text = new StringBuilder();
+        foreach (var a in ordered)
+        {
+            text.Append(a.Name).Append('\n').Append(a.Length).Append('\n').Append(a.Md5).Append('\n');
+        }
+
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+}
