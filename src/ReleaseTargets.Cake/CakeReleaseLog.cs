@@ -3,12 +3,12 @@ using ReleaseTargets.Diagnostics;
 
 namespace ReleaseTargets.Cake;
 
-/// <summary>Adapts Cake's log; lines are redacted before Cake sees them.</summary>
-public sealed class CakeReleaseLog(ICakeLog log) : IReleaseLog
+/// <summary>Adapts Cake's log. Redaction is the release's (every log it is given is wrapped); here braces are escaped for Cake's formatter.</summary>
+internal sealed class CakeReleaseLog(ICakeLog log) : IReleaseLog
 {
     public void Write(ReleaseLogLevel level, string message)
     {
-        var text = Redactor.Redact(message).Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal);
+        var text = message.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal);
         switch (level)
         {
             case ReleaseLogLevel.Verbose:

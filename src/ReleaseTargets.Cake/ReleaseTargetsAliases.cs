@@ -1,7 +1,6 @@
 using Cake.Core;
 using Cake.Core.Annotations;
 using ReleaseTargets.Composition;
-using ReleaseTargets.Diagnostics;
 
 namespace ReleaseTargets.Cake;
 
@@ -28,9 +27,8 @@ public static class ReleaseTargetsAliases
 
         var commandLine = context.Arguments.GetArguments()
             .ToDictionary(a => a.Key, a => a.Value.LastOrDefault() ?? string.Empty, StringComparer.OrdinalIgnoreCase);
-        var environment = EnvironmentVariables.Read();
         // Cake runs in the script's folder; relative paths mean the repository root, as in NUKE.
-        var options = settings.Resolve(commandLine, environment, CakeArguments, context.Environment.WorkingDirectory.FullPath);
-        return ReleaseBuild.Create(options, new CakeReleaseLog(context.Log));
+        var options = settings.Resolve(commandLine, CakeArguments, context.Environment.WorkingDirectory.FullPath);
+        return ReleaseBuild.FromOptions(options, new CakeReleaseLog(context.Log));
     }
 }

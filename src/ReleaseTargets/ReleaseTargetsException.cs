@@ -8,11 +8,14 @@ namespace ReleaseTargets;
 /// </summary>
 public class ReleaseTargetsException : Exception
 {
+    /// <param name="message">What failed, the value and what to do; redacted here.</param>
     public ReleaseTargetsException(string message)
         : base(Redactor.Redact(message))
     {
     }
 
+    /// <param name="message">What failed, the value and what to do; redacted here.</param>
+    /// <param name="innerException">The underlying failure.</param>
     public ReleaseTargetsException(string message, Exception? innerException)
         : base(Redactor.Redact(message), innerException)
     {

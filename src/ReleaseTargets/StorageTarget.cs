@@ -9,7 +9,7 @@ namespace ReleaseTargets;
 
 /// <summary>Where a release goes: the blob service endpoint, the token credential for it, and (for the local emulator) the pinned handler.</summary>
 /// <param name="Handler">The HTTP handler under every client (the emulator's pins its certificate); null: a plain <see cref="SocketsHttpHandler"/>.</param>
-public sealed record StorageTarget(Uri ServiceUri, TokenCredential TokenCredential, HttpMessageHandler? Handler, bool IsEmulator)
+internal sealed record StorageTarget(Uri ServiceUri, TokenCredential TokenCredential, HttpMessageHandler? Handler, bool IsEmulator)
 {
     private readonly Lazy<HttpMessageHandler> _handler = new(() => Handler ?? new SocketsHttpHandler
     {

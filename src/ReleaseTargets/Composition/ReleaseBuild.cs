@@ -75,7 +75,7 @@ public sealed class ReleaseBuild : IAsyncDisposable
     /// from <paramref name="options"/> (validated here, all problems in one <see cref="ReleaseConfigurationException"/>).
     /// Signals are not handled until <see cref="ListenForSignals"/>, so a build that runs no release stage keeps its own Ctrl-C.
     /// </summary>
-    public static ReleaseBuild Create(ReleaseOptions options, IReleaseLog? log = null)
+    public static ReleaseBuild FromOptions(ReleaseOptions options, IReleaseLog? log = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var sink = new RedactingLog(log ?? new ConsoleReleaseLog());

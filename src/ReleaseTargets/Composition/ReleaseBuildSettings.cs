@@ -53,6 +53,13 @@ public class ReleaseBuildSettings
         return start;
     }
 
+    /// <summary>Every parameter resolved as <see cref="Resolve(IReadOnlyDictionary{string, string}, IReadOnlyDictionary{string, string}, IEnumerable{string}, string)"/> does, from this process's environment.</summary>
+    /// <param name="commandLine">The build's arguments, name → value.</param>
+    /// <param name="engineArguments">Arguments the build engine itself understands.</param>
+    /// <param name="workingDirectory">Where the root search starts when <see cref="RootDirectory"/> is not set.</param>
+    public ReleaseOptions Resolve(IReadOnlyDictionary<string, string> commandLine, IEnumerable<string> engineArguments, string workingDirectory) =>
+        Resolve(commandLine, Diagnostics.EnvironmentVariables.Read(), engineArguments, workingDirectory);
+
     /// <summary>
     /// Every parameter resolved with the documented precedence (command line &gt; RELEASETARGETS_* environment &gt;
     /// parameters file &gt; these defaults &gt; built-in defaults), relative paths against the root; one exception lists every bad value.

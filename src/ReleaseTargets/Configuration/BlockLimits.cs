@@ -7,7 +7,7 @@ namespace ReleaseTargets.Configuration;
 /// Block size limits: the service's, and this tool's tighter one (every block in flight is buffered in memory,
 /// <c>--concurrency</c> of them at once). Checked with the file lengths known at discovery, before anything is hashed or minted.
 /// </summary>
-public static class BlockLimits
+internal static class BlockLimits
 {
     /// <summary>Largest block the service accepts (Put Block, service version 2019-12-12 and later).</summary>
     public const int ServiceMaxBlockSizeMiB = 4000;

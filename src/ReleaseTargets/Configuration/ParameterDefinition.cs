@@ -1,7 +1,7 @@
 namespace ReleaseTargets.Configuration;
 
 /// <summary>One parameter: its name, what it means, its default as text, and how a value is applied.</summary>
-public sealed record ParameterDefinition(
+internal sealed record ParameterDefinition(
     string Name,
     string Description,
     string DefaultText,

@@ -1,7 +1,7 @@
 namespace ReleaseTargets.Configuration;
 
 /// <summary>The built-in default of every parameter, in one place. The README's parameter table is written by hand: change it with these.</summary>
-public static class ReleaseDefaults
+internal static class ReleaseDefaults
 {
     public const string Container = "releases";
     public const string ArtifactsDirectory = "artifacts";

@@ -108,13 +108,13 @@ public sealed class ReleaseOptions
     /// <summary>How long Seal waits for every shard record before it fails naming the missing ones. Default: 30 min.</summary>
     public TimeSpan SealTimeout { get; set; } = ReleaseDefaults.SealTimeout;
 
-    public bool UsesEmulator => StorageUrl is null;
+    internal bool UsesEmulator => StorageUrl is null;
 
     /// <summary>
     /// The shards Seal expects: <see cref="Shards"/> in the order given, else <c>1</c>…<see cref="ShardCount"/>; empty when
     /// neither is set. In their canonical (lower-case) form: shard names are compared ignoring case.
     /// </summary>
-    public IReadOnlyList<string> ExpectedShards() =>
+    internal IReadOnlyList<string> ExpectedShards() =>
         !string.IsNullOrWhiteSpace(Shards)
             ? Shards.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => ReleaseTargets.Push.ShardName.Canonical(s)).ToList()
             : Enumerable.Range(1, Math.Max(0, ShardCount)).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
@@ -139,7 +139,7 @@ public sealed class ReleaseOptions
     /// A copy whose <see cref="ArtifactsDirectory"/> and <see cref="StateDirectory"/> are absolute, relative ones taken
     /// against <paramref name="root"/>. The one place paths are resolved; empty paths are left for the validator to report.
     /// </summary>
-    public ReleaseOptions WithPathsResolved(string root)
+    internal ReleaseOptions WithPathsResolved(string root)
     {
         var copy = Clone();
         copy.ArtifactsDirectory = Resolve(ArtifactsDirectory, root);

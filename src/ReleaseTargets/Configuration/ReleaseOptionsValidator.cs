@@ -9,7 +9,7 @@ namespace ReleaseTargets.Configuration;
 /// Checks a whole <see cref="ReleaseOptions"/> once and returns every problem, each naming the parameter as typed
 /// (<c>--block-size-mi-b</c>) and the fix. The one owner of the accepted ranges: parsing and the public API use the same.
 /// </summary>
-public static partial class ReleaseOptionsValidator
+internal static partial class ReleaseOptionsValidator
 {
     internal static readonly IntRange BlockSizeMiB = new(
         BlockLimits.MinBlockSizeMiB,

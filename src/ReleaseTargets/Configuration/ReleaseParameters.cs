@@ -8,7 +8,7 @@ namespace ReleaseTargets.Configuration;
 /// The parameter table and its resolution: command line &gt; environment (<c>RELEASETARGETS_*</c>) &gt;
 /// <c>.nuke/parameters.json</c> &gt; built-in default. Every problem is reported at once, before anything runs.
 /// </summary>
-public static class ReleaseParameters
+internal static class ReleaseParameters
 {
     public const string EnvironmentPrefix = "RELEASETARGETS_";
 

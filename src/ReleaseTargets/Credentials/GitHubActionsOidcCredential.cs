@@ -13,7 +13,7 @@ namespace ReleaseTargets.Credentials;
 /// time range</c>. The request token that authorises the fetch lives about 6 hours, so it is the one kept.
 /// See https://docs.github.com/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect
 /// </summary>
-public sealed class GitHubActionsOidcCredential : TokenCredential
+internal sealed class GitHubActionsOidcCredential : TokenCredential
 {
     /// <summary>The audience Entra ID expects in a federated credential's token.</summary>
     public const string Audience = "api://AzureADTokenExchange";

@@ -10,7 +10,7 @@ namespace ReleaseTargets.Credentials;
 /// request uses the new SAS): proactively when the remaining validity no longer covers the remaining work, and
 /// reactively after a 403 that means the SAS is no longer valid. Uploads in flight continue; nothing restarts.
 /// </summary>
-public sealed class RenewableSasCredential : IPushCredential, IDisposable
+internal sealed class RenewableSasCredential : IPushCredential, IDisposable
 {
     private readonly Func<TimeSpan?, CancellationToken, Task<IssuedSas>> _issueAsync;
     private readonly Func<PushProgress, TimeSpan> _remainingWork;

@@ -32,6 +32,7 @@ public sealed class SasLifetimeOptions
     /// </summary>
     public TimeSpan MaximumLifetime { get; set; } = SasLifetimeConstants.MaximumLifetime;
 
+    /// <summary>An independent copy.</summary>
     public SasLifetimeOptions Clone() => (SasLifetimeOptions)MemberwiseClone();
 
     /// <summary>Throws one <see cref="Configuration.ReleaseConfigurationException"/> naming every bad value.</summary>

@@ -6,7 +6,7 @@ namespace ReleaseTargets.Credentials;
 /// Chooses how long a user-delegation SAS lives from the push forecast, and when to renew it during the push.
 /// Pure: "now" is always passed in, so the build's <see cref="TimeProvider"/> decides the time.
 /// </summary>
-public sealed class SasLifetimePolicy
+internal sealed class SasLifetimePolicy
 {
     private readonly TimeSpan _skewMargin;
     private readonly TimeSpan _minimumLifetime;

@@ -10,7 +10,7 @@ namespace ReleaseTargets.Credentials;
 /// checking up front that the settings the source needs are present, and turns its failures into one line
 /// a user can act on.
 /// </summary>
-public static partial class TokenCredentialFactory
+internal static partial class TokenCredentialFactory
 {
     internal const string TenantIdVariable = "AZURE_TENANT_ID";
     internal const string ClientIdVariable = "AZURE_CLIENT_ID";

@@ -9,7 +9,7 @@ namespace ReleaseTargets.Credentials;
 /// create + write to stage and commit, read for resume (block list) and verification, list to find unchanged artifacts in one request.
 /// The user delegation key is requested for a window that covers the SAS, so the SAS never outlives its key.
 /// </summary>
-public sealed class UserDelegationSasIssuer(BlobServiceClient tokenClient, string containerName)
+internal sealed class UserDelegationSasIssuer(BlobServiceClient tokenClient, string containerName)
 {
     public const BlobContainerSasPermissions Permissions =
         BlobContainerSasPermissions.Create | BlobContainerSasPermissions.Write | BlobContainerSasPermissions.Read | BlobContainerSasPermissions.List;

@@ -3,6 +3,7 @@ namespace ReleaseTargets.Diagnostics;
 /// <summary>The default log of a code-first build: information and above to standard output, warnings and errors prefixed, verbose lines dropped.</summary>
 public sealed class ConsoleReleaseLog : IReleaseLog
 {
+    /// <inheritdoc />
     public void Write(ReleaseLogLevel level, string message)
     {
         var text = Redactor.Redact(message);

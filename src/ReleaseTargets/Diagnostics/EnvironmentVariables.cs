@@ -3,7 +3,7 @@ using System.Collections;
 namespace ReleaseTargets.Diagnostics;
 
 /// <summary>Reads the process environment once into a dictionary, so everything downstream is testable with a plain one.</summary>
-public static class EnvironmentVariables
+internal static class EnvironmentVariables
 {
     public static IReadOnlyDictionary<string, string> Read() =>
         Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()

@@ -9,7 +9,7 @@ namespace ReleaseTargets.Diagnostics;
 /// and any value registered at run time (a minted SAS, a user delegation key). Every log line,
 /// exception message and report passes through here.
 /// </summary>
-public static partial class Redactor
+internal static partial class Redactor
 {
     public const string Mask = "***";
 

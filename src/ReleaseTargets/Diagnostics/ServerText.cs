@@ -9,7 +9,7 @@ namespace ReleaseTargets.Diagnostics;
 /// (or anything between) chooses these bytes; printed raw, a newline plus <c>::error …</c> forges a CI annotation and an
 /// ESC sequence moves the terminal's cursor (issue 21).
 /// </summary>
-public static class ServerText
+internal static class ServerText
 {
     /// <summary>Longest code or header kept from a server, in characters, before the ellipsis.</summary>
     public const int MaxLength = 200;

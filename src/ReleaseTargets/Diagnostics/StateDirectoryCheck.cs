@@ -6,7 +6,7 @@ namespace ReleaseTargets.Diagnostics;
 /// Proves a local state folder is writable before a run depends on it, so a read-only folder fails at once with the
 /// folder and the parameter that chooses it, instead of later as a lock that never frees or a history that is lost.
 /// </summary>
-public static class StateDirectoryCheck
+internal static class StateDirectoryCheck
 {
     /// <summary>
     /// Creates <paramref name="directory"/> when missing, then creates and deletes a probe file in it. Throws

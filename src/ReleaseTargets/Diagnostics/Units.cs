@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ReleaseTargets.Diagnostics;
 
 /// <summary>Human formatting of sizes and durations, shared by progress, report and SAS window lines.</summary>
-public static class Units
+internal static class Units
 {
     public static string Bytes(long bytes) => bytes switch
     {

@@ -11,7 +11,7 @@ namespace ReleaseTargets.Emulator;
 /// <see cref="CreateTransport"/> (or <see cref="CreatePinnedHandler"/>), which trusts exactly this emulator's
 /// self-signed certificate, and <see cref="CreateTokenCredential"/>.
 /// </summary>
-public sealed class AzuriteEmulator : IAsyncDisposable
+internal sealed class AzuriteEmulator : IAsyncDisposable
 {
     private readonly AzuriteProcess _process;
     private readonly AzuriteStateLock _stateLock;

@@ -3,7 +3,7 @@ using ReleaseTargets.Configuration;
 namespace ReleaseTargets.Emulator;
 
 /// <summary>Where and how <see cref="AzuriteEmulator"/> runs the local Azurite blob service.</summary>
-public sealed class AzuriteOptions
+internal sealed class AzuriteOptions
 {
     /// <summary>
     /// Required. Per-instance state: blob data under <c>&lt;StateDirectory&gt;/data</c>, the TLS certificate

@@ -3,7 +3,7 @@ using ReleaseTargets.Resilience;
 namespace ReleaseTargets.Push;
 
 /// <summary>One artifact could not be pushed; carries what the failure report needs.</summary>
-public sealed class ArtifactPushException(Artifact artifact, Exception fault, int retries, long bytesSent)
+internal sealed class ArtifactPushException(Artifact artifact, Exception fault, int retries, long bytesSent)
     : ReleaseTargetsException(fault is ReleaseTargetsException ? fault.Message : $"Pushing '{artifact.RelativePath}' failed: {StorageFaultClassifier.Describe(fault)} ({Diagnostics.ServerText.Sanitize(fault.Message, Diagnostics.ServerText.MaxMessageLength)})", fault)
 {
     public Artifact Artifact { get; } = artifact;

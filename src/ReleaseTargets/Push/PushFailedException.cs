@@ -4,5 +4,6 @@ namespace ReleaseTargets.Push;
 public sealed class PushFailedException(PushReport report, IReadOnlyList<string> lines)
     : ReleaseTargetsException(string.Join(Environment.NewLine, lines))
 {
+    /// <summary>What the push did before it stopped, per artifact (also written to push-report.json).</summary>
     public PushReport Report { get; } = report;
 }

@@ -14,7 +14,7 @@ namespace ReleaseTargets.Push;
 /// claimed for shards (mode sharded), then the shard itself, and the push ends by recording the shard; Seal writes the
 /// manifest. Whole against sharded is one <see cref="IPublication"/>, chosen once. Shard names ignore case (<see cref="ShardName"/>).
 /// </summary>
-public sealed class ReleasePusher(
+internal sealed class ReleasePusher(
     BlobContainerClient container,
     IPushCredential credential,
     PushRetryOptions retryOptions,

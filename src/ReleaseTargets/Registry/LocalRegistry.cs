@@ -10,7 +10,7 @@ namespace ReleaseTargets.Registry;
 /// on <c>127.0.0.1:&lt;free port&gt;</c> with its data under the state folder, stopped with the run. Installs nothing:
 /// when the binary is missing it says what to install or set.
 /// </summary>
-public sealed class LocalRegistry : IAsyncDisposable
+internal sealed class LocalRegistry : IAsyncDisposable
 {
     public const string DefaultBinary = "/usr/bin/docker-registry";
 

@@ -1,7 +1,7 @@
 namespace ReleaseTargets.Registry;
 
 /// <summary>The registry push's fixed settings, in one place.</summary>
-public static class RegistryDefaults
+internal static class RegistryDefaults
 {
     /// <summary>A token endpoint that does not say how long its token lives: the distribution spec's default, 60 s.</summary>
     public static readonly TimeSpan TokenLifetime = TimeSpan.FromSeconds(60);

@@ -1,7 +1,7 @@
 namespace ReleaseTargets.Registry;
 
 /// <summary>How a registry push sends: chunk size, blobs in flight, progress, cross-repository mount, upload hosts.</summary>
-public sealed record RegistryPushOptions
+internal sealed record RegistryPushOptions
 {
     /// <summary>Bytes per PATCH (one buffer per blob in flight). Default: 8 MiB, as the block size of the blob push.</summary>
     public int ChunkSize { get; init; } = Configuration.ReleaseDefaults.BlockSizeMiB * 1024 * 1024;

@@ -15,7 +15,7 @@ namespace ReleaseTargets.Registry;
 /// right before the push; Push writes each image's blobs, manifests and then its tags. With no <c>--registry</c> a local
 /// docker-registry is started, as Azurite is for storage.
 /// </summary>
-public sealed class ReleaseImages : IAsyncDisposable
+internal sealed class ReleaseImages : IAsyncDisposable
 {
     public const string UsernameVariable = "RELEASETARGETS_REGISTRY_USERNAME";
     public const string PasswordVariable = "RELEASETARGETS_REGISTRY_PASSWORD";

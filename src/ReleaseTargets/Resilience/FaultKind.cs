@@ -1,7 +1,7 @@
 namespace ReleaseTargets.Resilience;
 
 /// <summary>What a failed storage request means for the push, decided only by <see cref="StorageFaultClassifier"/>.</summary>
-public enum FaultKind
+internal enum FaultKind
 {
     /// <summary>Not a storage fault the push knows how to handle: fail.</summary>
     Fatal,

@@ -6,7 +6,7 @@ namespace ReleaseTargets.Resilience;
 /// <see cref="StorageFaultClassifier"/>; a registry push plugs in <c>RegistryFaultClassifier</c>, so both share one retry
 /// owner (<see cref="PushResiliencePipeline"/>) with the same budget, backoff and Retry-After cap.
 /// </summary>
-public interface IFaultClassifier
+internal interface IFaultClassifier
 {
     /// <summary>The endpoint's words in <see cref="RequestErrors"/> and the retry log line.</summary>
     FailureWording Wording { get; }
@@ -42,4 +42,4 @@ public interface IFaultClassifier
 /// <param name="ResumedRerun">How a re-run goes once something was staged; null when the endpoint does not resume.</param>
 /// <param name="LaterRerun">How a re-run later goes, after a too-long Retry-After.</param>
 /// <param name="Renewed">The retry log's note for a renewed credential: "SAS renewed".</param>
-public sealed record FailureWording(string Endpoint, string Subject, string StillUp, string NothingWritten, string FreshRerun, string? ResumedRerun, string LaterRerun, string Renewed);
+internal sealed record FailureWording(string Endpoint, string Subject, string StillUp, string NothingWritten, string FreshRerun, string? ResumedRerun, string LaterRerun, string Renewed);

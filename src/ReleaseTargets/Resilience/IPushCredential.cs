@@ -6,7 +6,7 @@ namespace ReleaseTargets.Resilience;
 /// The credential a push runs on, seen from the uploader: it may renew itself ahead of expiry
 /// (<see cref="BeforeRequestAsync"/>) and after the service rejects it (<see cref="RenewAfterRejectionAsync"/>).
 /// </summary>
-public interface IPushCredential
+internal interface IPushCredential
 {
     /// <summary>Increases with each renewal; requests remember the generation they were sent with.</summary>
     long Generation { get; }

@@ -5,7 +5,7 @@ namespace ReleaseTargets.Resilience;
 /// response headers arrived for <see cref="Timeout"/>. Thrown by <see cref="ResponseWatch"/>; classified as
 /// <see cref="FaultKind.Unresponsive"/> by type.
 /// </summary>
-public sealed class NoResponseException(string host, TimeSpan timeout, Exception? inner = null)
+internal sealed class NoResponseException(string host, TimeSpan timeout, Exception? inner = null)
     : TimeoutException($"'{host}' sent no response within {Diagnostics.Units.Duration(timeout)} (--response-timeout).", inner)
 {
     public string Host { get; } = host;

@@ -12,7 +12,7 @@ namespace ReleaseTargets.Resilience;
 /// <see cref="PushRetryOptions.UnresponsiveRetries"/> times; a rejected certificate never) → per-try timeout. The
 /// response timeout sits in the transport (<see cref="ResponseWatchHandler"/>), where body progress is visible.
 /// </summary>
-public static class PushResiliencePipeline
+internal static class PushResiliencePipeline
 {
     /// <summary>Context key carrying whether the operation stages a block (404 is then transient).</summary>
     public static readonly ResiliencePropertyKey<bool> IsBlockStaging = new("ReleaseTargets.IsBlockStaging");

@@ -3,7 +3,7 @@ using ReleaseTargets.Diagnostics;
 namespace ReleaseTargets.Resilience;
 
 /// <summary>One retry the pipeline is about to make: the fault, which attempt comes next, and how long it waits.</summary>
-public sealed record PushRetryEvent(Exception Fault, int NextAttempt, TimeSpan Delay, bool IsCredentialRenewal)
+internal sealed record PushRetryEvent(Exception Fault, int NextAttempt, TimeSpan Delay, bool IsCredentialRenewal)
 {
     /// <summary>Waits at least this long are printed at normal verbosity: a quiet log must never hide a long wait.</summary>
     public static readonly TimeSpan NotableDelay = TimeSpan.FromSeconds(5);

@@ -3,7 +3,7 @@ using ReleaseTargets.Configuration;
 namespace ReleaseTargets.Resilience;
 
 /// <summary>The retry budget of a push: the only one, since the SDK's own retries are switched off.</summary>
-public sealed record PushRetryOptions
+internal sealed record PushRetryOptions
 {
     /// <summary>Retries per request for transient faults. Default: 6.</summary>
     public int MaxRetries { get; init; } = ReleaseDefaults.MaxRetries;

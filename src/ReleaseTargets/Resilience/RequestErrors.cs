@@ -8,7 +8,7 @@ namespace ReleaseTargets.Resilience;
 /// <see cref="IFaultClassifier"/>. (Redaction is not done here: every <see cref="ReleaseTargetsException"/> redacts its
 /// message on construction. Text the server chose passes <see cref="ServerText"/>.)
 /// </summary>
-public static class RequestErrors
+internal static class RequestErrors
 {
     /// <param name="target">The container or repository the request was for.</param>
     /// <param name="anythingStaged">Whether this push staged or found anything yet: only then does a re-run "resume".</param>
@@ -35,7 +35,7 @@ public static class RequestErrors
 }
 
 /// <summary><see cref="RequestErrors"/> for one kind of endpoint, named by its classifier's type.</summary>
-public static class RequestErrors<TClassifier>
+internal static class RequestErrors<TClassifier>
     where TClassifier : IFaultClassifier, new()
 {
     private static readonly TClassifier Classifier = new();

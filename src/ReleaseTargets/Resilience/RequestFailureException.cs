@@ -4,7 +4,7 @@ namespace ReleaseTargets.Resilience;
 /// A request (storage or registry) that failed for good: which step, what the classifier made of the last fault, how many
 /// attempts. Thrown only by <see cref="RequestRunner"/>.
 /// </summary>
-public sealed class RequestFailureException(string step, Exception fault, FaultKind kind, int attempts, string message, IFaultClassifier classifier)
+internal sealed class RequestFailureException(string step, Exception fault, FaultKind kind, int attempts, string message, IFaultClassifier classifier)
     : ReleaseTargetsException(message, fault)
 {
     /// <summary>What was being done, e.g. "Pushing 'app.zip'" or "Listing release '1.2.3'".</summary>

@@ -11,7 +11,7 @@ namespace ReleaseTargets.Resilience;
 /// credential renewal before every attempt, every retry counted in one total, and a failure that ends as a
 /// <see cref="RequestFailureException"/> naming the step, the attempts and what to do.
 /// </summary>
-public sealed class RequestRunner
+internal sealed class RequestRunner
 {
     private readonly ResiliencePipeline _pipeline;
     private readonly IPushCredential _credential;

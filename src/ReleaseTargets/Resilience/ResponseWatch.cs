@@ -7,7 +7,7 @@ namespace ReleaseTargets.Resilience;
 /// A slow but live upload keeps writing (each write completes as the peer reads), so only silence is cut off; the
 /// per-try timeout still bounds the whole attempt.
 /// </summary>
-public sealed class ResponseWatch : IDisposable
+internal sealed class ResponseWatch : IDisposable
 {
     private readonly CancellationTokenSource _silence;
     private readonly CancellationTokenSource _linked;

@@ -7,7 +7,7 @@ namespace ReleaseTargets.Resilience;
 /// <c>HttpClientTransport</c>) and registry alike: a request whose body stops moving, or whose response headers do not
 /// arrive, for <c>timeout</c> fails with <see cref="NoResponseException"/> instead of waiting out the per-try timeout.
 /// </summary>
-public sealed class ResponseWatchHandler(HttpMessageHandler inner, TimeSpan timeout, TimeProvider timeProvider) : DelegatingHandler(inner)
+internal sealed class ResponseWatchHandler(HttpMessageHandler inner, TimeSpan timeout, TimeProvider timeProvider) : DelegatingHandler(inner)
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

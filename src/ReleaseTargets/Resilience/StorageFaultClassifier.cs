@@ -10,7 +10,7 @@ namespace ReleaseTargets.Resilience;
 /// The one place that decides what a storage failure means. Classifies by HTTP status and
 /// <c>x-ms-error-code</c>, never by message text (Azurite and Azure word the same fault differently).
 /// </summary>
-public sealed class StorageFaultClassifier : IFaultClassifier
+internal sealed class StorageFaultClassifier : IFaultClassifier
 {
     /// <summary>For <see cref="RequestRunner"/> and <see cref="PushResiliencePipeline.Create"/>.</summary>
     public static readonly StorageFaultClassifier Instance = new();

@@ -10,7 +10,7 @@ namespace ReleaseTargets.Resilience;
 /// decided by exception type only (never message text), looking through the wrappers the transports add
 /// (<c>HttpRequestException</c>, <c>RequestFailedException</c> status 0, <c>AggregateException</c>).
 /// </summary>
-public static class TransportFaults
+internal static class TransportFaults
 {
     /// <summary>
     /// <see cref="FaultKind.CertificateRejected"/> for a TLS authentication failure, <see cref="FaultKind.Unresponsive"/>

@@ -14,7 +14,7 @@ namespace ReleaseTargets.Seal;
 /// unexpected shards naming them, verifies every recorded artifact against the service (length and MD5 from one listing),
 /// then creates <c>release-manifest.json</c> listing all of them, only if absent. Nothing is visible until that last write.
 /// </summary>
-public sealed class ReleaseSealer(BlobContainerClient container, RequestRunner runner, ShardWaiter waiter, TimeProvider timeProvider, IReleaseLog log)
+internal sealed class ReleaseSealer(BlobContainerClient container, RequestRunner runner, ShardWaiter waiter, TimeProvider timeProvider, IReleaseLog log)
 {
     public async Task<SealReport> SealAsync(string version, IReadOnlyList<string> shards, IReadOnlyDictionary<string, double> stageSeconds, CancellationToken cancellationToken = default)
     {

@@ -7,7 +7,7 @@ namespace ReleaseTargets.Seal;
 /// What the seal's own SAS is sized to: no history is needed, the seal waits at most <c>--seal-timeout</c> and then reads
 /// records and one listing, so the longest it can take is known in advance.
 /// </summary>
-public static class SealForecast
+internal static class SealForecast
 {
     public static PushForecast For(TimeSpan sealTimeout, double safetyFactor)
     {

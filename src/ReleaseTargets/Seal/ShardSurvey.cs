@@ -6,7 +6,7 @@ namespace ReleaseTargets.Seal;
 /// One look at the shards of a release: the records of the expected shards, the claims of those not yet recorded (to say
 /// why, and to spot a collision before its shard could ever finish) and any record of a shard nobody expected.
 /// </summary>
-public sealed class ShardSurvey(
+internal sealed class ShardSurvey(
     IReadOnlyList<string> expected,
     IReadOnlyDictionary<string, ShardRecord> records,
     IReadOnlyDictionary<string, ReleaseClaim> claims,

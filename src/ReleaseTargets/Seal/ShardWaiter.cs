@@ -7,7 +7,7 @@ namespace ReleaseTargets.Seal;
 /// never past the timeout) and looks again, printing a progress line before each wait. Stops at once when the survey shows
 /// a problem waiting cannot fix. All time through the <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class ShardWaiter(TimeProvider timeProvider, IReleaseLog log, TimeSpan timeout)
+internal sealed class ShardWaiter(TimeProvider timeProvider, IReleaseLog log, TimeSpan timeout)
 {
     public TimeSpan FirstDelay { get; init; } = SealConstants.FirstCheckDelay;
 

@@ -12,7 +12,7 @@ namespace ReleaseTargets.Stages;
 /// written again — a merge, not a retry of a fault, so it has its own small bound and no backoff of its own (each
 /// conflict means another agent's write succeeded). History never fails a release: whatever goes wrong is one warning.
 /// </summary>
-public sealed class BlobStageHistoryStore(BlobClient blob, int keep, RequestRunner runner, IReleaseLog log, TimeProvider timeProvider)
+internal sealed class BlobStageHistoryStore(BlobClient blob, int keep, RequestRunner runner, IReleaseLog log, TimeProvider timeProvider)
 {
     /// <summary>Blob name in the release container; the leading underscore keeps it apart from release versions.</summary>
     public const string BlobName = "_releasetargets/stage-history.json";

@@ -80,6 +80,7 @@ public sealed class ForecastOptions
     /// </summary>
     public TimeSpan LiveThroughputMinimumElapsed { get; set; } = StageConstants.LiveThroughputMinimumElapsed;
 
+    /// <summary>An independent copy.</summary>
     public ForecastOptions Clone() => (ForecastOptions)MemberwiseClone();
 
     /// <summary>Throws one <see cref="Configuration.ReleaseConfigurationException"/> naming every bad value.</summary>

@@ -26,7 +26,7 @@ namespace ReleaseTargets.Stages;
 /// <see cref="ForecastOptions.DurationPercentile"/> of past durations is used unscaled, as it is when no successful push
 /// recorded its size.</para>
 /// </remarks>
-public static class PushForecaster
+internal static class PushForecaster
 {
     // Anything longer is clamped by the SAS policy anyway; the cap keeps the arithmetic finite.
     private static readonly TimeSpan MaximumEstimate = TimeSpan.FromDays(365);

@@ -8,7 +8,7 @@ namespace ReleaseTargets.Stages;
 /// requests cancelled, staged blocks kept for a re-run to resume, the emulator stopped, a non-zero exit — instead of
 /// ignoring the signal or dying mid-push (issue 10). A second signal stops the process at once (exit 130 / 143).
 /// </summary>
-public sealed class ReleaseCancellation : IDisposable
+internal sealed class ReleaseCancellation : IDisposable
 {
     private readonly IReleaseLog _log;
     private readonly Action<int> _exit;

@@ -1,7 +1,7 @@
 namespace ReleaseTargets.Stages;
 
 /// <summary>The names under which the release stages are recorded in the <see cref="StageHistory"/>.</summary>
-public static class ReleaseStages
+internal static class ReleaseStages
 {
     public const string Build = "Build";
 

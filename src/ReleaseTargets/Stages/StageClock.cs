@@ -4,7 +4,7 @@ namespace ReleaseTargets.Stages;
 /// Times the stages of one run and records each into the <see cref="StageHistory"/> it was given.
 /// Thread-safe.
 /// </summary>
-public sealed class StageClock
+internal sealed class StageClock
 {
     private readonly List<StageRecord> _currentRun = [];
     private readonly Lock _gate = new();

@@ -9,7 +9,7 @@ namespace ReleaseTargets.Stages;
 /// The last <see cref="Keep"/> recorded runs of each stage. Stage names compare case-insensitively, as Cake's
 /// task names do. Thread-safe.
 /// </summary>
-public sealed class StageHistory
+internal sealed class StageHistory
 {
     /// <summary>How many runs per stage are kept unless told otherwise: 20.</summary>
     public const int DefaultKeep = Configuration.ReleaseDefaults.HistoryLength;

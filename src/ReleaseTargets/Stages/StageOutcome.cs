@@ -1,7 +1,7 @@
 namespace ReleaseTargets.Stages;
 
 /// <summary>How a recorded stage ended.</summary>
-public enum StageOutcome
+internal enum StageOutcome
 {
     Succeeded,
     Failed,

@@ -10,7 +10,7 @@ namespace ReleaseTargets.Stages;
 /// <param name="Forecast">For Push: the forecast estimate (before the safety factor) the run's SAS was sized to, recorded
 /// next to <paramref name="Duration"/> so every forecast can be checked against what happened; <see langword="null"/> when
 /// none was made.</param>
-public sealed record StageRecord(
+internal sealed record StageRecord(
     string Stage,
     DateTimeOffset StartedAt,
     TimeSpan Duration,

@@ -4,7 +4,7 @@ namespace ReleaseTargets.Stages;
 /// One stage being timed. Records exactly once: on <see cref="Complete"/>, on <see cref="Fail"/>, or, when neither
 /// was called, as failed on <see cref="Dispose"/> (an exception escaped the stage).
 /// </summary>
-public sealed class StageScope : IDisposable
+internal sealed class StageScope : IDisposable
 {
     private readonly StageClock _clock;
     private readonly long _startTimestamp;

@@ -18,7 +18,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public static string SharedInstallDirectory =>
         Path.Combine(RepositoryRoot.Path, ".nuke", "temp", "azurite", "package");
 
-    public AzuriteEmulator Emulator => _emulator ?? throw new InvalidOperationException("The Azurite fixture has not started.");
+    internal AzuriteEmulator Emulator => _emulator ?? throw new InvalidOperationException("The Azurite fixture has not started.");
 
     public string StateDirectory { get; } = NewStateDirectory();
 
@@ -39,7 +39,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public static Task EnsureInstalledAsync() => Installed.Value;
 
     /// <summary>Options for an emulator of its own, sharing the install so it starts in about a second.</summary>
-    public static AzuriteOptions CreateOptions(string stateDirectory) =>
+    internal static AzuriteOptions CreateOptions(string stateDirectory) =>
         new() { StateDirectory = stateDirectory, InstallDirectory = SharedInstallDirectory };
 
     public static void DeleteDirectory(string directory)

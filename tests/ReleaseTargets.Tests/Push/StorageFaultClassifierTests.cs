@@ -25,8 +25,9 @@ public sealed class StorageFaultClassifierTests
     [InlineData(409, "BlobAlreadyExists", false, FaultKind.AlreadyExists)]
     [InlineData(412, "ConditionNotMet", false, FaultKind.AlreadyExists)]
     [InlineData(409, "ContainerBeingDeleted", false, FaultKind.Fatal)]
-    public void Classify_StatusAndErrorCode_DecideTheKind(int status, string? code, bool staging, FaultKind expected)
+    public void Classify_StatusAndErrorCode_DecideTheKind(int status, string? code, bool staging, object expectedKind)
     {
+        var expected = (FaultKind)expectedKind;
         var exception = new RequestFailedException(status, "message text is never read", code, null);
 
         Assert.Equal(expected, StorageFaultClassifier.Classify(exception, staging));

@@ -14,7 +14,8 @@ public sealed class TransportFaultsTests
 {
     private static readonly AuthenticationException Untrusted = new("The remote certificate is invalid because of errors in the certificate chain: UntrustedRoot");
 
-    public static TheoryData<Exception, FaultKind> Faults => new()
+    // FaultKind is internal: the theory takes it as object (a public test method cannot name an internal type).
+    public static TheoryData<Exception, object> Faults => new()
     {
         { new HttpRequestException("ssl", Untrusted), FaultKind.CertificateRejected },
         { new RequestFailedException("status 0", new HttpRequestException("ssl", Untrusted)), FaultKind.CertificateRejected },
@@ -30,8 +31,9 @@ public sealed class TransportFaultsTests
 
     [Theory]
     [MemberData(nameof(Faults))]
-    public void Classify_TransportFaults_SameKindForStorageAndRegistry(Exception fault, FaultKind expected)
+    public void Classify_TransportFaults_SameKindForStorageAndRegistry(Exception fault, object expectedKind)
     {
+        var expected = (FaultKind)expectedKind;
         Assert.Equal(expected, StorageFaultClassifier.Classify(fault, isBlockStaging: true));
         Assert.Equal(expected, RegistryFaultClassifier.Classify(fault, isUpload: true));
     }
@@ -49,8 +51,9 @@ public sealed class TransportFaultsTests
     [Theory]
     [InlineData(FaultKind.Unresponsive)]
     [InlineData(FaultKind.CertificateRejected)]
-    public void Describe_StallOrCertificate_NeverSuggestsMoreRetriesOrClaimsStagedBlocks(FaultKind kind)
+    public void Describe_StallOrCertificate_NeverSuggestsMoreRetriesOrClaimsStagedBlocks(object faultKind)
     {
+        var kind = (FaultKind)faultKind;
         Exception fault = kind == FaultKind.Unresponsive
             ? new NoResponseException("127.0.0.1:1", TimeSpan.FromSeconds(30))
             : new HttpRequestException("ssl", Untrusted);

@@ -1,7 +1,7 @@
 namespace ReleaseTargets.Push;
 
 /// <summary>One file to push: where it is, the blob it becomes, its size and content MD5.</summary>
-public sealed record Artifact(string LocalPath, string RelativePath, string BlobName, long Length)
+internal sealed record Artifact(string LocalPath, string RelativePath, string BlobName, long Length)
 {
     /// <summary>MD5 of the whole file; filled in by <see cref="ArtifactSet.HashAsync"/>.</summary>
     public byte[] Md5 { get; init; } = [];

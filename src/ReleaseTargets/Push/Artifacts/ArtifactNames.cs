@@ -8,7 +8,7 @@ namespace ReleaseTargets.Push;
 /// a file literally named <c>..\other-version\v.txt</c> is a valid Linux name, and the service turns its backslashes
 /// into separators and resolves the dots, overwriting another release.
 /// </summary>
-public static class ArtifactNames
+internal static class ArtifactNames
 {
     /// <summary>Azure's limit for a blob name, prefix included.</summary>
     public const int MaxBlobNameLength = 1024;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.FileSystemGlobbing;
 namespace ReleaseTargets.Push;
 
 /// <summary>The artifacts of a release: files matched by globs under the artifacts directory, placed under the release prefix.</summary>
-public sealed class ArtifactSet
+internal sealed class ArtifactSet
 {
     private const int HashBufferSize = 1 << 20;
 

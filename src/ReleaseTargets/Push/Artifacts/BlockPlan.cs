@@ -7,7 +7,7 @@ namespace ReleaseTargets.Push;
 /// so a re-run can ask the service which blocks it already has and send only the rest.
 /// (The SDK's own UploadAsync uses random IDs since 12.30 and so cannot resume.)
 /// </summary>
-public sealed class BlockPlan
+internal sealed class BlockPlan
 {
     private BlockPlan(Artifact artifact, int blockSize, IReadOnlyList<PlannedBlock> blocks)
     {

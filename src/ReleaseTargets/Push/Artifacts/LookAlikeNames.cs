@@ -7,7 +7,7 @@ namespace ReleaseTargets.Push;
 /// takes for another: a segment ending in a space, two names equal after Unicode NFC normalization (<c>café</c> composed
 /// and decomposed), two names equal ignoring case. They become distinct blobs, so they are warned about, not refused.
 /// </summary>
-public static class LookAlikeNames
+internal static class LookAlikeNames
 {
     /// <summary>The report's former place: a root-level file of this name is most likely an old report, not an artifact.</summary>
     private const string FormerReportName = "push-report.json";

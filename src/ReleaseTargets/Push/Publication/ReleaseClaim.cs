@@ -9,7 +9,7 @@ namespace ReleaseTargets.Push;
 /// a concurrent duplicate — proceeds and completes the same release; a push of other content is refused before it sends
 /// a byte, so concurrent pushes of one version can never tear a release.
 /// </summary>
-public sealed record ReleaseClaim(string Version, string ContentDigest, DateTimeOffset ClaimedAt, string ClaimedBy, IReadOnlyList<ArtifactContent> Artifacts)
+internal sealed record ReleaseClaim(string Version, string ContentDigest, DateTimeOffset ClaimedAt, string ClaimedBy, IReadOnlyList<ArtifactContent> Artifacts)
 {
     /// <summary>Claims live beside the shared history, under the reserved prefix no artifact can reach.</summary>
     public const string Prefix = "_releasetargets/claims/";

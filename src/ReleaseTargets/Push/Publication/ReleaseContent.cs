@@ -8,7 +8,7 @@ namespace ReleaseTargets.Push;
 /// (base64). Claims, shard records and the manifest all compare artifacts as this value, by record equality.
 /// </summary>
 /// <remarks>Serialized as <c>{"name","length","md5"}</c> in claims and shard records (the manifest keeps its own shape).</remarks>
-public sealed record ArtifactContent(string Name, long Length, string Md5)
+internal sealed record ArtifactContent(string Name, long Length, string Md5)
 {
     public static ArtifactContent Of(Artifact artifact) => new(artifact.RelativePath, artifact.Length, Convert.ToBase64String(artifact.Md5));
 }
@@ -17,7 +17,7 @@ public sealed record ArtifactContent(string Name, long Length, string Md5)
 /// The content of a release: its artifacts in ordinal name order. Two contents are the same exactly when their
 /// <see cref="Digest"/>s are — the one comparison of claims, shard records, manifests and a push's artifacts.
 /// </summary>
-public sealed class ReleaseContent : IEquatable<ReleaseContent>
+internal sealed class ReleaseContent : IEquatable<ReleaseContent>
 {
     private ReleaseContent(IEnumerable<ArtifactContent> artifacts)
     {

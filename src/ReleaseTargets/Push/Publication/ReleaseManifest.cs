@@ -7,7 +7,7 @@ namespace ReleaseTargets.Push;
 /// The last thing a push writes, after every artifact is committed and verified: a reader that finds it sees a whole
 /// release; a release without it is incomplete, and a re-run completes it.
 /// </summary>
-public sealed record ReleaseManifest(
+internal sealed record ReleaseManifest(
     string Version,
     DateTimeOffset PublishedAt,
     IReadOnlyList<ManifestArtifact> Artifacts,

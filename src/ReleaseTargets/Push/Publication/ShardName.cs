@@ -7,7 +7,7 @@ namespace ReleaseTargets.Push;
 /// they share one claim, one record and one stage history, and Seal's <c>--shards=A</c> finds the record of <c>a</c>.
 /// Names are stored in lower case (shard names are ASCII: letters, digits, '.', '-', '+', '_').
 /// </summary>
-public static class ShardName
+internal static class ShardName
 {
     public static StringComparer Comparer => StringComparer.OrdinalIgnoreCase;
 

@@ -8,7 +8,7 @@ namespace ReleaseTargets.Push;
 /// <c>&lt;version&gt;/_shards/&lt;shard&gt;.json</c>: its artifacts with size and MD5 and its stage timings. Seal waits for one
 /// per expected shard, verifies them against the service and only then writes the release manifest.
 /// </summary>
-public sealed record ShardRecord(
+internal sealed record ShardRecord(
     string Version,
     string Shard,
     string ContentDigest,

@@ -6,7 +6,7 @@ namespace ReleaseTargets.Push;
 /// Counts what the push has done (thread-safe) and prints a line every interval:
 /// bytes done / total, percent, rate, ETA, retries. The rate also feeds mid-push SAS renewal.
 /// </summary>
-public sealed class PushProgress : IAsyncDisposable
+internal sealed class PushProgress : IAsyncDisposable
 {
     private readonly TimeProvider _timeProvider;
     private readonly IReleaseLog _log;

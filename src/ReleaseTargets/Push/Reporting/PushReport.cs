@@ -25,8 +25,10 @@ public sealed record PushReport(
     /// <summary>Where a shard's push recorded it (<c>&lt;version&gt;/_shards/&lt;shard&gt;.json</c>); null for a whole release or a failed push.</summary>
     public Uri? ShardRecordUrl { get; init; }
 
+    /// <summary>Bytes of every artifact of the release.</summary>
     public long TotalBytes => Artifacts.Sum(a => a.Length);
 
+    /// <summary>Bytes this push actually sent (less than <see cref="TotalBytes"/> when it resumed or skipped artifacts).</summary>
     public long BytesSent => Artifacts.Sum(a => a.BytesSent);
 
     /// <summary>Every retry of the push: the artifacts' and those of its control requests (claim, listing, manifest).</summary>

@@ -7,7 +7,7 @@ using ReleaseTargets.Diagnostics;
 namespace ReleaseTargets.Push;
 
 /// <summary>The one owner of report formatting: console lines, Markdown for $GITHUB_STEP_SUMMARY, JSON in the state folder.</summary>
-public static class PushReportWriter
+internal static class PushReportWriter
 {
     public const string JsonFileName = "push-report.json";
 

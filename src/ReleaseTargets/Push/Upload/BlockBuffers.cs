@@ -7,7 +7,7 @@ namespace ReleaseTargets.Push;
 /// artifact sizes. The shared <c>ArrayPool</c> is not bounded that way: it caches per thread and per core, so a longer
 /// push touching more threads kept more 8 MiB arrays.
 /// </summary>
-public sealed class BlockBuffers(int concurrency, int bufferSize) : IDisposable
+internal sealed class BlockBuffers(int concurrency, int bufferSize) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(concurrency, concurrency);
     private readonly Stack<byte[]> _free = new();

@@ -1,4 +1,4 @@
 namespace ReleaseTargets.Push;
 
 /// <summary>A blob already committed under the release prefix, as a listing reports it.</summary>
-public sealed record CommittedBlob(long Length, byte[] Md5);
+internal sealed record CommittedBlob(long Length, byte[] Md5);

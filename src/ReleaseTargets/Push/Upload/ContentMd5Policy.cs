@@ -9,7 +9,7 @@ namespace ReleaseTargets.Push;
 /// with this policy the hash taken by RefreshCredentials goes on the wire instead, and the service checks the bytes
 /// against it (400 <c>Md5Mismatch</c> if they differ, in transit or because the file changed since).
 /// </summary>
-public sealed class ContentMd5Policy : HttpPipelineSynchronousPolicy
+internal sealed class ContentMd5Policy : HttpPipelineSynchronousPolicy
 {
     private const string Property = "ReleaseTargets.ContentMd5";
 

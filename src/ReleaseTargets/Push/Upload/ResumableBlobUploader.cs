@@ -16,7 +16,7 @@ namespace ReleaseTargets.Push;
 /// hashed the file, so the service refuses any byte that changed since; creates the blob only if it does not exist
 /// (If-None-Match: *); and accepts an existing blob only after checking it holds exactly these bytes.
 /// </summary>
-public sealed class ResumableBlobUploader(BlobContainerClient container, RequestRunner runner, BlockBuffers buffers)
+internal sealed class ResumableBlobUploader(BlobContainerClient container, RequestRunner runner, BlockBuffers buffers)
 {
     private static readonly BlobRequestConditions CreateOnly = new() { IfNoneMatch = ETag.All };
 

@@ -16,7 +16,7 @@ namespace ReleaseTargets.Registry.Auth;
 /// pipeline it is an <see cref="IPushCredential"/>: a 401 mid-push renews the token once per generation however many
 /// requests saw it, and only that request is retried (upload sessions survive a new token).
 /// </summary>
-public sealed class RegistryAuthenticator : IPushCredential, IDisposable
+internal sealed class RegistryAuthenticator : IPushCredential, IDisposable
 {
     private const string AcrScope = "https://containerregistry.azure.net/.default";
 

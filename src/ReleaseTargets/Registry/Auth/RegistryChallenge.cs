@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace ReleaseTargets.Registry.Auth;
 
 /// <summary>A parsed <c>WWW-Authenticate</c> challenge: <c>Basic realm="…"</c> or <c>Bearer realm="…",service="…",scope="…"</c>.</summary>
-public sealed partial record RegistryChallenge(string Scheme, IReadOnlyDictionary<string, string> Parameters)
+internal sealed partial record RegistryChallenge(string Scheme, IReadOnlyDictionary<string, string> Parameters)
 {
     public bool IsBearer => Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase);
 

@@ -7,7 +7,7 @@ namespace ReleaseTargets.Registry.Auth;
 /// endpoint is asked with), or, for Azure Container Registry, an Entra token credential exchanged for ACR tokens.
 /// Never printed: <see cref="ToString"/> names only the kind.
 /// </summary>
-public sealed class RegistryCredentials
+internal sealed class RegistryCredentials
 {
     public RegistryCredentials(string? username = null, string? password = null, TokenCredential? entraCredential = null)
     {

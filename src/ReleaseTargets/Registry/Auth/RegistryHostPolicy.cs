@@ -9,7 +9,7 @@ namespace ReleaseTargets.Registry.Auth;
 /// <c>--registry-upload-hosts</c>, and then without credentials; otherwise the push fails before anything is sent there.
 /// Plain http is accepted only on loopback, for the registry, every <c>Location</c> and the token realm.
 /// </summary>
-public sealed class RegistryHostPolicy
+internal sealed class RegistryHostPolicy
 {
     public const string UploadHostsParameter = "--registry-upload-hosts";
 

@@ -7,7 +7,7 @@ namespace ReleaseTargets.Registry.Layout;
 /// <c>artifactType</c>, the empty config (<c>{}</c>, <see cref="OciMediaTypes.Empty"/>) and one layer per file, titled
 /// with its path relative to the artifacts folder.
 /// </summary>
-public static class OciArtifactBuilder
+internal static class OciArtifactBuilder
 {
     private static readonly byte[] EmptyConfig = "{}"u8.ToArray();
 

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace ReleaseTargets.Registry.Layout;
 
 /// <summary>sha256 digests: computing them, and checking the <c>sha256:&lt;64 hex&gt;</c> form (the only one pushed).</summary>
-public static partial class OciDigest
+internal static partial class OciDigest
 {
     public static string Of(byte[] content) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
 

@@ -6,7 +6,7 @@ namespace ReleaseTargets.Registry.Layout;
 /// </summary>
 /// <param name="Name">What the report calls it: the layout folder, or the artifact's name.</param>
 /// <param name="Source">The layout folder or artifacts folder it was read from.</param>
-public sealed record OciImage(string Name, string Source, IReadOnlyList<OciBlob> Blobs, IReadOnlyList<OciManifest> Manifests)
+internal sealed record OciImage(string Name, string Source, IReadOnlyList<OciBlob> Blobs, IReadOnlyList<OciManifest> Manifests)
 {
     /// <summary>The manifest the tags point to: the last one.</summary>
     public OciManifest Root => Manifests[^1];

@@ -7,7 +7,7 @@ namespace ReleaseTargets.Registry.Layout;
 /// <c>docker buildx build --output type=oci</c>, <c>skopeo copy … oci:</c> and others, and checks every byte against its
 /// digest before anything is sent: a layout with a missing, truncated or altered blob fails here naming the file.
 /// </summary>
-public static class OciLayoutReader
+internal static class OciLayoutReader
 {
     public const string LayoutFileName = "oci-layout";
 

@@ -1,7 +1,7 @@
 namespace ReleaseTargets.Registry.Layout;
 
 /// <summary>The media types the registry push reads and writes (OCI image spec 1.1, Docker schema 2).</summary>
-public static class OciMediaTypes
+internal static class OciMediaTypes
 {
     public const string ImageManifest = "application/vnd.oci.image.manifest.v1+json";
     public const string ImageIndex = "application/vnd.oci.image.index.v1+json";

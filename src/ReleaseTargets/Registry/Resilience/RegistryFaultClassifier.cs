@@ -10,7 +10,7 @@ namespace ReleaseTargets.Registry.Resilience;
 /// on <c>BLOB_UPLOAD_UNKNOWN</c>/<c>BLOB_UPLOAD_INVALID</c>); a 401 re-authenticates and retries that request; a 403 (or
 /// a 401 <c>insufficient_scope</c>) re-authenticates once, and the same answer with a fresh token fails.
 /// </summary>
-public sealed class RegistryFaultClassifier : IFaultClassifier
+internal sealed class RegistryFaultClassifier : IFaultClassifier
 {
     /// <summary>For <see cref="RequestRunner"/> and <see cref="PushResiliencePipeline.Create"/>.</summary>
     public static readonly RegistryFaultClassifier Instance = new();

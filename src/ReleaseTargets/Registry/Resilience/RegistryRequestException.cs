@@ -9,7 +9,7 @@ namespace ReleaseTargets.Registry.Resilience;
 /// (<c>{"errors":[{"code":"BLOB_UPLOAD_UNKNOWN"}]}</c>), the authentication challenge and any Retry-After. The path is kept
 /// without its query (upload URLs carry a signed <c>_state</c>).
 /// </summary>
-public sealed class RegistryRequestException : ReleaseTargetsException
+internal sealed class RegistryRequestException : ReleaseTargetsException
 {
     /// <param name="errorCode">As the registry sent it; kept only through <see cref="ServerText"/>.</param>
     /// <param name="challenge">As the registry sent it; read for <c>insufficient_scope</c> whole, then kept through <see cref="ServerText"/>.</param>

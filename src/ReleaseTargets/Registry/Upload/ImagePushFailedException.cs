@@ -3,7 +3,7 @@ using ReleaseTargets.Push;
 namespace ReleaseTargets.Registry.Upload;
 
 /// <summary>An image that could not be pushed, with its report line; no tag of it was written.</summary>
-public sealed class ImagePushFailedException(ImageResult result, Exception inner) : ReleaseTargetsException($"Pushing image '{result.Name}' to {result.Reference} failed: {inner.Message}", inner)
+internal sealed class ImagePushFailedException(ImageResult result, Exception inner) : ReleaseTargetsException($"Pushing image '{result.Name}' to {result.Reference} failed: {inner.Message}", inner)
 {
     public ImageResult Result { get; } = result;
 }

@@ -14,7 +14,7 @@ namespace ReleaseTargets.Registry.Upload;
 /// reset mid-PATCH resumes from the server's offset (never our own count), a 401 retries that same request with a fresh
 /// token (the session survives), and a 404 <c>BLOB_UPLOAD_UNKNOWN</c> opens a new session for this blob only.
 /// </summary>
-public sealed class OciBlobUploader(RegistryClient client, RequestRunner runner, PushProgress progress, int chunkSize)
+internal sealed class OciBlobUploader(RegistryClient client, RequestRunner runner, PushProgress progress, int chunkSize)
 {
     /// <summary>Uploads <paramref name="blob"/>; returns whether it was mounted instead of sent.</summary>
     /// <param name="mountFrom">A repository on the same registry to mount the blob from, or null.</param>

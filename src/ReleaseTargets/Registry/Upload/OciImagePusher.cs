@@ -10,7 +10,7 @@ namespace ReleaseTargets.Registry.Upload;
 /// are skipped), upload the missing ones (a few at a time), write every manifest by digest (children before the index
 /// that lists them; the registry checks that what each refers to is there), and only then write the tags.
 /// </summary>
-public sealed class OciImagePusher(RegistryClient client, RequestRunner runner, PushProgress progress, TimeProvider timeProvider, int chunkSize, int concurrency)
+internal sealed class OciImagePusher(RegistryClient client, RequestRunner runner, PushProgress progress, TimeProvider timeProvider, int chunkSize, int concurrency)
 {
     /// <param name="mountFrom">A repository of the same registry to mount blobs from, or null.</param>
     public async Task<ImageResult> PushAsync(OciImage image, IReadOnlyList<string> tags, string? mountFrom, CancellationToken cancellationToken)

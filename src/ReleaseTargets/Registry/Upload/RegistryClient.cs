@@ -14,7 +14,7 @@ namespace ReleaseTargets.Registry.Upload;
 /// URL the registry hands back passes <see cref="RegistryHostPolicy"/> before it is used, and a request carries the
 /// credential only when it goes to the registry itself.
 /// </summary>
-public sealed class RegistryClient(HttpClient http, RegistryHostPolicy hosts, string repository, RegistryAuthenticator authenticator)
+internal sealed class RegistryClient(HttpClient http, RegistryHostPolicy hosts, string repository, RegistryAuthenticator authenticator)
 {
     private const int MaxErrorBodyBytes = 64 * 1024;
 

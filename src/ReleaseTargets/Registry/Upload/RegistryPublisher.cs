@@ -13,7 +13,7 @@ namespace ReleaseTargets.Registry.Upload;
 /// gets a fresh credential per repository; <see cref="PushAsync"/> pushes the images one after the other, each tag whole
 /// or absent, stopping at the first image that fails (the rest are reported as not attempted).
 /// </summary>
-public sealed class RegistryPublisher : IDisposable
+internal sealed class RegistryPublisher : IDisposable
 {
     private readonly HttpClient _http;
     private readonly Uri _registry;
