@@ -95,11 +95,11 @@ internal sealed class GitHubActionsOidcCredential : TokenCredential
 
         using (response)
         {
-            if (!response.IsSuccessStatusCode)
+            if (!OidcAnswerClassifier.MayHoldToken(response))
             {
                 // The body is not echoed: it is not needed to act, and a stand-in or proxy could reflect the request token.
                 throw new ReleaseTargetsException(
-                    $"The GitHub Actions ID token endpoint at '{Describe(_idTokenUrl)}' answered HTTP {(int)response.StatusCode} ({response.ReasonPhrase}); grant 'id-token: write' in the workflow's permissions and pass this job's {RequestTokenVariable}.");
+                    $"The GitHub Actions ID token endpoint at '{Describe(_idTokenUrl)}' answered {OidcAnswerClassifier.Describe(response)}; grant 'id-token: write' in the workflow's permissions and pass this job's {RequestTokenVariable}.");
             }
 
             var value = await ReadValueAsync(response, cancellationToken);
@@ -128,7 +128,7 @@ internal sealed class GitHubActionsOidcCredential : TokenCredential
         }
 
         throw new ReleaseTargetsException(
-            $"The GitHub Actions ID token endpoint at '{Describe(_idTokenUrl)}' answered HTTP {(int)response.StatusCode} without a token (expected JSON {{\"value\": \"<token>\"}}); check {RequestUrlVariable} is the runner's own.");
+            $"The GitHub Actions ID token endpoint at '{Describe(_idTokenUrl)}' answered {OidcAnswerClassifier.Describe(response, withReason: false)} without a token (expected JSON {{\"value\": \"<token>\"}}); check {RequestUrlVariable} is the runner's own.");
     }
 
     internal static Uri WithAudience(Uri requestUrl, string audience)

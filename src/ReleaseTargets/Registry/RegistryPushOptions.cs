@@ -7,7 +7,7 @@ internal sealed record RegistryPushOptions
     public int ChunkSize { get; init; } = Configuration.ReleaseDefaults.BlockSizeMiB * 1024 * 1024;
 
     /// <summary>Blobs uploaded at once. Default: 4.</summary>
-    public int Concurrency { get; init; } = 4;
+    public int Concurrency { get; init; } = RegistryDefaults.Concurrency;
 
     /// <summary>How often progress is printed; zero prints none.</summary>
     public TimeSpan ProgressInterval { get; init; } = Configuration.ReleaseDefaults.ProgressInterval;

@@ -129,7 +129,7 @@ internal sealed class ReleaseImages : IAsyncDisposable
         var options = new RegistryPushOptions
         {
             ChunkSize = checked(_options.BlockSizeMiB * 1024 * 1024),
-            Concurrency = Math.Min(_options.Concurrency, 4),
+            Concurrency = Math.Min(_options.Concurrency, RegistryDefaults.Concurrency),
             ProgressInterval = _options.ProgressInterval,
             MountFrom = MountFrom,
             UploadHosts = RegistryHostPolicy.SplitHosts(_options.RegistryUploadHosts),

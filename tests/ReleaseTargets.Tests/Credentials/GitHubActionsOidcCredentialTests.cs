@@ -337,3 +337,18 @@ internal sealed class EntraTokenEndpointStandIn : IAsyncDisposable
         return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pfx), password: null);
     }
 }
+
+public sealed class OidcAnswerClassifierTests
+{
+    [Fact]
+    public void Describe_ReasonPhraseWithEscapes_IsPrintedSanitized()
+    {
+        using var response = new HttpResponseMessage(System.Net.HttpStatusCode.Forbidden) { ReasonPhrase = "Forbidden\u001b[2J\u009b" };
+
+        var text = ReleaseTargets.Credentials.OidcAnswerClassifier.Describe(response);
+
+        Assert.StartsWith("HTTP 403 (Forbidden", text, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', text);
+        Assert.DoesNotContain('\u009b', text);
+    }
+}
