@@ -2,7 +2,6 @@ using Azure.Core;
 using ReleaseTargets.Configuration;
 using ReleaseTargets.Credentials;
 using ReleaseTargets.Diagnostics;
-using ReleaseTargets.Emulator;
 using ReleaseTargets.Push;
 using ReleaseTargets.Seal;
 using ReleaseTargets.Stages;
@@ -48,7 +47,7 @@ internal sealed class ReleaseRun : IAsyncDisposable
 
     public string HistoryPath => _run.HistoryPath;
 
-    /// <summary>Where the push writes its JSON report: the state folder, never the artifacts folder (a user's file of that name stays theirs).</summary>
+    /// <summary>Where the push writes its JSON report: the state folder, never the artifacts folder.</summary>
     public string ReportPath => _run.ReportPath;
 
     /// <summary>The durations this run recorded so far, per stage.</summary>
@@ -67,24 +66,7 @@ internal sealed class ReleaseRun : IAsyncDisposable
     /// Checks what RefreshCredentials will need — Node.js for the local emulator, or the chosen credential source's
     /// settings — so a missing piece fails before the Build stage, not after it. Mints nothing.
     /// </summary>
-    public void ValidatePrerequisites()
-    {
-        _run.EnsureStateWritable();
-        if (_targetGiven)
-        {
-            return;
-        }
-
-        if (_run.Options.StorageUrl is null)
-        {
-            AzuriteEmulator.EnsurePrerequisites();
-            StateDirectoryCheck.EnsureWritable(_run.EmulatorStateDirectory, "--state-directory");
-        }
-        else
-        {
-            _ = _token.Value;
-        }
-    }
+    public void ValidatePrerequisites() => StorageConnection.CheckPrerequisites(_run, _targetGiven, () => _token.Value);
 
     /// <summary>Starts timing the Build stage (everything the build does before RefreshCredentials).</summary>
     public void BeginBuild() => _timeline.BeginBuild();
@@ -121,8 +103,9 @@ internal sealed class ReleaseRun : IAsyncDisposable
         if (Interlocked.Exchange(ref _completed, 1) == 0)
         {
             await _timeline.CompleteAsync(succeeded);
-            await DisposeAsync();
         }
+
+        await DisposeAsync();
     }
 
     public async ValueTask DisposeAsync()

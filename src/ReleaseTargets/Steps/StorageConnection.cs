@@ -60,6 +60,29 @@ internal sealed class StorageConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// What connecting will need, checked without connecting: the state folder, and Node.js for the local emulator or the
+    /// credential source's settings for a real account (the token credential is created, nothing is requested).
+    /// </summary>
+    public static void CheckPrerequisites(RunContext run, bool targetGiven, Func<TokenCredential> token)
+    {
+        run.EnsureStateWritable();
+        if (targetGiven)
+        {
+            return;
+        }
+
+        if (run.Options.StorageUrl is null)
+        {
+            AzuriteEmulator.EnsurePrerequisites();
+            Diagnostics.StateDirectoryCheck.EnsureWritable(run.EmulatorStateDirectory, "--state-directory");
+        }
+        else
+        {
+            _ = token();
+        }
+    }
+
     /// <summary>A client of the release container on the data plane, authorised by <paramref name="sas"/>.</summary>
     public BlobContainerClient Container(Azure.AzureSasCredential sas) =>
         new(Target.ContainerUri(_run.Options.Container), sas, ClientOptions);
