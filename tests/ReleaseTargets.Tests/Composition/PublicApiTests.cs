@@ -1,0 +1,26 @@
+using ReleaseTargets.Composition;
+
+namespace ReleaseTargets.Tests.Composition;
+
+/// <summary>The README names the public types a build author sees; PublicAPI.Shipped.txt locks their members at build time.</summary>
+public sealed class PublicApiTests
+{
+    [Fact]
+    public void PublicTypes_AreExactlyTheOnesTheReadmeNames()
+    {
+        string[] expected =
+        [
+            "ArtifactOutcome", "ArtifactResult", "ConsoleReleaseLog", "CredentialSource", "ForecastOptions", "IReleaseLog", "ImageResult",
+            "LoggerReleaseLog", "PushFailedException", "PushForecast", "PushReport", "ReleaseBuild", "ReleaseBuildSettings",
+            "ReleaseConfigurationException", "ReleaseLogExtensions", "ReleaseLogLevel", "ReleaseOptions", "ReleaseTargetsException",
+            "SasLifetimeOptions", "SasWindow", "SealReport",
+        ];
+
+        var exported = typeof(ReleaseBuild).Assembly.GetExportedTypes().Select(t => t.Name).Order(StringComparer.Ordinal).ToArray();
+
+        Assert.Equal(expected.Order(StringComparer.Ordinal), exported);
+        var readme = File.ReadAllText(Path.Combine(Infrastructure.RepositoryRoot.Path, "README.md"));
+        Assert.All(expected, name => Assert.Contains($"`{name}`", readme, StringComparison.Ordinal));
+        Assert.Contains($"The public API** is {expected.Length} types", readme, StringComparison.Ordinal);
+    }
+}
