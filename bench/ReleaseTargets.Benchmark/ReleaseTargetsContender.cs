@@ -1,5 +1,5 @@
 using ReleaseTargets.Configuration;
-using ReleaseTargets.Push;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Benchmark;
 

@@ -2,10 +2,10 @@ using Azure.Core;
 using ReleaseTargets.Configuration;
 using ReleaseTargets.Credentials;
 using ReleaseTargets.Diagnostics;
-using ReleaseTargets.Push;
 using ReleaseTargets.Seal;
 using ReleaseTargets.Stages;
 using ReleaseTargets.Steps;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets;
 

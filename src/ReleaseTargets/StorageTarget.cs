@@ -2,8 +2,8 @@ using System.Net;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
-using ReleaseTargets.Push;
 using ReleaseTargets.Resilience;
+using ReleaseTargets.Push.Upload;
 
 namespace ReleaseTargets;
 

@@ -1,10 +1,10 @@
 using ReleaseTargets.Diagnostics;
-using ReleaseTargets.Push;
 using ReleaseTargets.Registry;
 using ReleaseTargets.Registry.Auth;
 using ReleaseTargets.Registry.Layout;
 using ReleaseTargets.Registry.Upload;
 using ReleaseTargets.Resilience;
+using ReleaseTargets.Push.Reporting;
 
 /// <summary>
 /// <c>registry &lt;registry uri&gt; &lt;layout&gt; &lt;repository&gt; &lt;tag&gt; &lt;chunk bytes&gt;</c>: pushes one image layout in

@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
-using ReleaseTargets.Push;
 using ReleaseTargets.Registry;
 using ReleaseTargets.Registry.Auth;
 using ReleaseTargets.Registry.Layout;
 using ReleaseTargets.Registry.Upload;
 using ReleaseTargets.Resilience;
 using ReleaseTargets.Tests.Infrastructure.Registry;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Benchmark;
 

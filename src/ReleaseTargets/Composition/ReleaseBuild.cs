@@ -1,9 +1,9 @@
 using ReleaseTargets.Configuration;
 using ReleaseTargets.Credentials;
 using ReleaseTargets.Diagnostics;
-using ReleaseTargets.Push;
 using ReleaseTargets.Seal;
 using ReleaseTargets.Stages;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Composition;
 

@@ -1,5 +1,6 @@
 using ReleaseTargets.Credentials;
 using ReleaseTargets.Stages;
+using ReleaseTargets.Push.Publication;
 
 namespace ReleaseTargets.Configuration;
 
@@ -116,7 +117,7 @@ public sealed class ReleaseOptions
     /// </summary>
     internal IReadOnlyList<string> ExpectedShards() =>
         !string.IsNullOrWhiteSpace(Shards)
-            ? Shards.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => ReleaseTargets.Push.ShardName.Canonical(s)).ToList()
+            ? Shards.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => ReleaseTargets.Push.Publication.ShardName.Canonical(s)).ToList()
             : Enumerable.Range(1, Math.Max(0, ShardCount)).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
     /// <summary>An independent copy: every property is an immutable value, so changing one copy never changes the other.</summary>

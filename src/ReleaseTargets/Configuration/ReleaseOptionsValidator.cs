@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ReleaseTargets.Credentials;
-using ReleaseTargets.Push;
+using ReleaseTargets.Push.Artifacts;
 
 namespace ReleaseTargets.Configuration;
 

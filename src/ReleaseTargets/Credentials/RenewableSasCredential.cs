@@ -1,7 +1,7 @@
 using Azure;
 using ReleaseTargets.Diagnostics;
-using ReleaseTargets.Push;
 using ReleaseTargets.Resilience;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Credentials;
 

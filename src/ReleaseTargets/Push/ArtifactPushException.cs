@@ -1,4 +1,5 @@
 using ReleaseTargets.Resilience;
+using ReleaseTargets.Push.Artifacts;
 
 namespace ReleaseTargets.Push;
 

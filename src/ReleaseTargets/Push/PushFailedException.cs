@@ -1,3 +1,5 @@
+using ReleaseTargets.Push.Reporting;
+
 namespace ReleaseTargets.Push;
 
 /// <summary>The push did not complete; the manifest was not written, so the release stays absent until a re-run completes it.</summary>

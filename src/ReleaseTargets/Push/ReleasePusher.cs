@@ -4,6 +4,10 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using ReleaseTargets.Resilience;
 using ReleaseTargets.Diagnostics;
+using ReleaseTargets.Push.Artifacts;
+using ReleaseTargets.Push.Publication;
+using ReleaseTargets.Push.Reporting;
+using ReleaseTargets.Push.Upload;
 
 namespace ReleaseTargets.Push;
 

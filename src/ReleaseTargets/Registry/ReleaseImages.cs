@@ -1,11 +1,11 @@
 using Azure.Core;
 using ReleaseTargets.Configuration;
 using ReleaseTargets.Diagnostics;
-using ReleaseTargets.Push;
 using ReleaseTargets.Registry.Auth;
 using ReleaseTargets.Registry.Layout;
 using ReleaseTargets.Registry.Upload;
 using ReleaseTargets.Resilience;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Registry;
 

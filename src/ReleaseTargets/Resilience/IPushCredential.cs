@@ -1,4 +1,4 @@
-using ReleaseTargets.Push;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Resilience;
 

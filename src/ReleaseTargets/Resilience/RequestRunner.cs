@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Polly;
 using ReleaseTargets.Diagnostics;
-using ReleaseTargets.Push;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Resilience;
 

@@ -5,7 +5,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using ReleaseTargets.Resilience;
 using ReleaseTargets.Diagnostics;
-using ReleaseTargets.Push;
+using ReleaseTargets.Push.Publication;
 
 namespace ReleaseTargets.Seal;
 

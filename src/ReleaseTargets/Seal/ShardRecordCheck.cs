@@ -1,4 +1,5 @@
-using ReleaseTargets.Push;
+using ReleaseTargets.Push.Artifacts;
+using ReleaseTargets.Push.Publication;
 
 namespace ReleaseTargets.Seal;
 

@@ -1,7 +1,7 @@
 using Azure.Storage.Blobs;
 using ReleaseTargets.Resilience;
 using ReleaseTargets.Diagnostics;
-using ReleaseTargets.Push;
+using ReleaseTargets.Push.Publication;
 
 namespace ReleaseTargets.Stages;
 

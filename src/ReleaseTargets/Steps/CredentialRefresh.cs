@@ -1,5 +1,4 @@
 using Azure.Core;
-using ReleaseTargets.Push;
 using ReleaseTargets.Stages;
 
 namespace ReleaseTargets.Steps;

@@ -1,8 +1,8 @@
 using ReleaseTargets.Resilience;
 using ReleaseTargets.Credentials;
 using ReleaseTargets.Diagnostics;
-using ReleaseTargets.Push;
 using ReleaseTargets.Stages;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Steps;
 

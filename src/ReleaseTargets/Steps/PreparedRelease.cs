@@ -1,7 +1,7 @@
 using ReleaseTargets.Configuration;
 using ReleaseTargets.Diagnostics;
-using ReleaseTargets.Push;
 using ReleaseTargets.Registry;
+using ReleaseTargets.Push.Artifacts;
 
 namespace ReleaseTargets.Steps;
 

@@ -1,5 +1,6 @@
 using ReleaseTargets.Push;
 using ReleaseTargets.Stages;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Steps;
 

@@ -1,7 +1,7 @@
 using ReleaseTargets.Resilience;
 using ReleaseTargets.Configuration;
 using ReleaseTargets.Diagnostics;
-using ReleaseTargets.Push;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Steps;
 

@@ -3,7 +3,6 @@ using Azure.Storage.Blobs;
 using ReleaseTargets.Resilience;
 using ReleaseTargets.Credentials;
 using ReleaseTargets.Emulator;
-using ReleaseTargets.Push;
 using ReleaseTargets.Stages;
 
 namespace ReleaseTargets.Steps;

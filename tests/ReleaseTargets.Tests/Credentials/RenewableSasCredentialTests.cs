@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
 using ReleaseTargets.Credentials;
-using ReleaseTargets.Push;
 using ReleaseTargets.Stages;
 using ReleaseTargets.Tests.Infrastructure;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Tests.Credentials;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ReleaseTargets.Push;
+using ReleaseTargets.Push.Publication;
 
 namespace ReleaseTargets.Tests.EndToEnd;
 

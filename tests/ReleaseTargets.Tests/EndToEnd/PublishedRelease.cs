@@ -1,7 +1,7 @@
 using Azure.Storage.Blobs;
 using ReleaseTargets.Emulator;
-using ReleaseTargets.Push;
 using ReleaseTargets.Tests.Infrastructure;
+using ReleaseTargets.Push.Publication;
 
 namespace ReleaseTargets.Tests.EndToEnd;
 

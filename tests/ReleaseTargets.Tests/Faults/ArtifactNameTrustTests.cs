@@ -1,6 +1,5 @@
 using Azure.Storage.Blobs.Models;
 using ReleaseTargets.Diagnostics;
-using ReleaseTargets.Push;
 using ReleaseTargets.Tests.Infrastructure;
 
 namespace ReleaseTargets.Tests.Faults;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using ReleaseTargets.Push;
 using ReleaseTargets.Tests.Infrastructure;
+using ReleaseTargets.Push.Publication;
 
 namespace ReleaseTargets.Tests.Faults;
 

@@ -1,6 +1,8 @@
 using ReleaseTargets.Push;
 using ReleaseTargets.Tests.Infrastructure;
 using ReleaseTargets.Tests.Infrastructure.FaultProxy;
+using ReleaseTargets.Push.Publication;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Tests.Faults;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
-using ReleaseTargets.Push;
 using ReleaseTargets.Tests.Infrastructure;
 using ReleaseTargets.Tests.Infrastructure.FaultProxy;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Tests.Faults;
 

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs.Specialized;
 using ReleaseTargets.Push;
 using ReleaseTargets.Tests.Infrastructure;
 using ReleaseTargets.Tests.Infrastructure.FaultProxy;
+using ReleaseTargets.Push.Publication;
 
 namespace ReleaseTargets.Tests.Faults;
 

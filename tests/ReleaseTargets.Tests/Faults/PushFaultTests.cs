@@ -3,6 +3,8 @@ using Azure.Storage.Blobs.Specialized;
 using ReleaseTargets.Push;
 using ReleaseTargets.Tests.Infrastructure;
 using ReleaseTargets.Tests.Infrastructure.FaultProxy;
+using ReleaseTargets.Push.Publication;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Tests.Faults;
 

@@ -3,9 +3,11 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using ReleaseTargets.Configuration;
-using ReleaseTargets.Push;
 using ReleaseTargets.Tests.Infrastructure;
 using ReleaseTargets.Tests.Infrastructure.FaultProxy;
+using ReleaseTargets.Push.Artifacts;
+using ReleaseTargets.Push.Publication;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Tests.Faults;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ReleaseTargets.Push;
 using ReleaseTargets.Tests.Infrastructure;
 using ReleaseTargets.Tests.Infrastructure.FaultProxy;
 

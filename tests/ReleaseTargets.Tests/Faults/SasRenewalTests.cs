@@ -4,6 +4,7 @@ using ReleaseTargets.Push;
 using ReleaseTargets.Resilience;
 using ReleaseTargets.Tests.Infrastructure;
 using ReleaseTargets.Tests.Infrastructure.FaultProxy;
+using ReleaseTargets.Push.Artifacts;
 
 namespace ReleaseTargets.Tests.Faults;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using Azure;
 using ReleaseTargets.Resilience;
-using ReleaseTargets.Push;
+using ReleaseTargets.Push.Publication;
 
 namespace ReleaseTargets.Tests.Publication;
 

@@ -5,8 +5,8 @@ using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Time.Testing;
 using ReleaseTargets.Resilience;
-using ReleaseTargets.Push;
 using ReleaseTargets.Tests.Infrastructure;
+using ReleaseTargets.Push.Publication;
 
 namespace ReleaseTargets.Tests.Publication;
 

@@ -1,4 +1,4 @@
-using ReleaseTargets.Push;
+using ReleaseTargets.Push.Upload;
 
 namespace ReleaseTargets.Tests.Push;
 

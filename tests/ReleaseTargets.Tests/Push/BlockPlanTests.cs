@@ -1,5 +1,5 @@
 using System.Text;
-using ReleaseTargets.Push;
+using ReleaseTargets.Push.Artifacts;
 
 namespace ReleaseTargets.Tests.Push;
 

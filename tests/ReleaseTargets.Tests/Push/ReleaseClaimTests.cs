@@ -1,4 +1,4 @@
-using ReleaseTargets.Push;
+using ReleaseTargets.Push.Publication;
 
 namespace ReleaseTargets.Tests.Push;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using ReleaseTargets.Push;
 using ReleaseTargets.Resilience;
 
 namespace ReleaseTargets.Tests.Push;

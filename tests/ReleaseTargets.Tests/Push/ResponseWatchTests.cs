@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Time.Testing;
-using ReleaseTargets.Push;
 using ReleaseTargets.Resilience;
 
 namespace ReleaseTargets.Tests.Push;

@@ -1,6 +1,5 @@
 using Azure;
 using Polly.Timeout;
-using ReleaseTargets.Push;
 using ReleaseTargets.Resilience;
 
 namespace ReleaseTargets.Tests.Push;

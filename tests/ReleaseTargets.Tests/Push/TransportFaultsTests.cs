@@ -2,7 +2,6 @@ using System.Security.Authentication;
 using Azure;
 using Polly;
 using Polly.Timeout;
-using ReleaseTargets.Push;
 using ReleaseTargets.Registry;
 using ReleaseTargets.Registry.Resilience;
 using ReleaseTargets.Resilience;

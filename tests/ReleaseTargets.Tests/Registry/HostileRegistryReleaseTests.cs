@@ -1,8 +1,8 @@
-using ReleaseTargets.Push;
 using ReleaseTargets.Registry;
 using ReleaseTargets.Tests.Faults;
 using ReleaseTargets.Tests.Infrastructure;
 using ReleaseTargets.Tests.Infrastructure.Registry;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Tests.Registry;
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Azure.Core;
 using Microsoft.Extensions.Time.Testing;
-using ReleaseTargets.Push;
 using ReleaseTargets.Registry;
 using ReleaseTargets.Registry.Auth;
 using ReleaseTargets.Registry.Layout;
@@ -9,6 +8,7 @@ using ReleaseTargets.Registry.Upload;
 using ReleaseTargets.Resilience;
 using ReleaseTargets.Tests.Infrastructure;
 using ReleaseTargets.Tests.Infrastructure.Registry;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Tests.Registry;
 

@@ -1,4 +1,3 @@
-using ReleaseTargets.Push;
 using ReleaseTargets.Registry;
 using ReleaseTargets.Registry.Auth;
 using ReleaseTargets.Registry.Layout;
@@ -7,6 +6,7 @@ using ReleaseTargets.Resilience;
 using ReleaseTargets.Tests.Infrastructure;
 using ReleaseTargets.Tests.Infrastructure.FaultProxy;
 using ReleaseTargets.Tests.Infrastructure.Registry;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Tests.Registry;
 

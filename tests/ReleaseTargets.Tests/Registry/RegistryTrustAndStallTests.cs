@@ -1,5 +1,4 @@
 using ReleaseTargets.Diagnostics;
-using ReleaseTargets.Push;
 using ReleaseTargets.Registry;
 using ReleaseTargets.Registry.Auth;
 using ReleaseTargets.Registry.Upload;

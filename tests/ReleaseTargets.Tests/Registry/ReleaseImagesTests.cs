@@ -1,9 +1,9 @@
-using ReleaseTargets.Push;
 using ReleaseTargets.Registry;
 using ReleaseTargets.Registry.Layout;
 using ReleaseTargets.Tests.Faults;
 using ReleaseTargets.Tests.Infrastructure;
 using ReleaseTargets.Tests.Infrastructure.Registry;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Tests.Registry;
 

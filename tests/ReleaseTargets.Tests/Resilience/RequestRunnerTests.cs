@@ -1,10 +1,10 @@
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using Azure;
-using ReleaseTargets.Push;
 using ReleaseTargets.Registry.Resilience;
 using ReleaseTargets.Resilience;
 using ReleaseTargets.Tests.Infrastructure;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Tests.Resilience;
 

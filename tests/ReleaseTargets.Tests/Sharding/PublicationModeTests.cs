@@ -1,8 +1,8 @@
 using Azure.Storage.Blobs.Models;
-using ReleaseTargets.Push;
 using ReleaseTargets.Tests.Faults;
 using ReleaseTargets.Tests.Infrastructure;
 using Xunit.Abstractions;
+using ReleaseTargets.Push.Publication;
 
 namespace ReleaseTargets.Tests.Sharding;
 

@@ -1,6 +1,6 @@
 using ReleaseTargets.Configuration;
-using ReleaseTargets.Push;
 using ReleaseTargets.Stages;
+using ReleaseTargets.Push.Publication;
 
 namespace ReleaseTargets.Tests.Sharding;
 

@@ -1,5 +1,5 @@
-using ReleaseTargets.Push;
 using ReleaseTargets.Seal;
+using ReleaseTargets.Push.Publication;
 
 namespace ReleaseTargets.Tests.Sharding;
 

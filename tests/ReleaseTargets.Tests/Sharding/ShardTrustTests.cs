@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Azure.Storage.Blobs.Models;
-using ReleaseTargets.Push;
 using ReleaseTargets.Tests.Infrastructure;
+using ReleaseTargets.Push.Publication;
 
 namespace ReleaseTargets.Tests.Sharding;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
-using ReleaseTargets.Push;
 using ReleaseTargets.Seal;
 using ReleaseTargets.Tests.Infrastructure;
+using ReleaseTargets.Push.Publication;
 
 namespace ReleaseTargets.Tests.Sharding;
 

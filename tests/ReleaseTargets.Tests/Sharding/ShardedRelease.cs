@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Azure.Storage.Blobs;
-using ReleaseTargets.Push;
 using ReleaseTargets.Tests.Faults;
 using ReleaseTargets.Tests.Infrastructure;
+using ReleaseTargets.Push.Publication;
 
 namespace ReleaseTargets.Tests.Sharding;
 

@@ -1,10 +1,10 @@
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
-using ReleaseTargets.Push;
 using ReleaseTargets.Tests.Infrastructure;
 using ReleaseTargets.Tests.Infrastructure.FaultProxy;
 
 using ReleaseTargets.Tests.Faults;
+using ReleaseTargets.Push.Publication;
 
 namespace ReleaseTargets.Tests.Sharding;
 

@@ -1,4 +1,3 @@
-using ReleaseTargets.Push;
 using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Resilience;
 using ReleaseTargets.Stages;

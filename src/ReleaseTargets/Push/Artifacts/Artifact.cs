@@ -1,4 +1,4 @@
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Artifacts;
 
 /// <summary>One file to push: where it is, the blob it becomes, its size and content MD5.</summary>
 internal sealed record Artifact(string LocalPath, string RelativePath, string BlobName, long Length)

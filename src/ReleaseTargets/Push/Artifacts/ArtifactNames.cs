@@ -1,6 +1,7 @@
 using System.Globalization;
+using ReleaseTargets.Push.Publication;
 
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Artifacts;
 
 /// <summary>
 /// The one policy for what may become a blob name. A blob name is the release prefix plus the file's path relative to

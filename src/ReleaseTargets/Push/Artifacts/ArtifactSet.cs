@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.FileSystemGlobbing;
 
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Artifacts;
 
 /// <summary>The artifacts of a release: files matched by globs under the artifacts directory, placed under the release prefix.</summary>
 internal sealed class ArtifactSet

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Artifacts;
 
 /// <summary>
 /// How a file is cut into blocks, with deterministic block IDs: the same file and block size always give the same IDs,

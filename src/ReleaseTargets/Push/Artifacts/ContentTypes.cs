@@ -1,4 +1,4 @@
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Artifacts;
 
 /// <summary>Content types for the artifact kinds releases usually carry; anything else is an octet stream.</summary>
 internal static class ContentTypes

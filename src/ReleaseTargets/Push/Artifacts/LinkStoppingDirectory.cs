@@ -1,6 +1,6 @@
 using Microsoft.Extensions.FileSystemGlobbing.Abstractions;
 
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Artifacts;
 
 /// <summary>
 /// A directory as the glob matcher sees it, except that it never looks inside a symbolically linked folder: when the

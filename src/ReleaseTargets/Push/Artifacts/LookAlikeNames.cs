@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Artifacts;
 
 /// <summary>
 /// Names that are valid and published as they are, but that a person (or a tool that trims, normalizes or folds case)

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.FileSystemGlobbing;
 
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Artifacts;
 
 /// <summary>
 /// The state folder (<c>--state-directory</c>: the stage history, the local emulator's key, certificate and database) is

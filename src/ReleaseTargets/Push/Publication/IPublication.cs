@@ -1,7 +1,10 @@
 using Azure.Storage.Blobs;
 using ReleaseTargets.Diagnostics;
+using ReleaseTargets.Push.Artifacts;
+using ReleaseTargets.Push.Reporting;
+using ReleaseTargets.Push.Upload;
 
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Publication;
 
 /// <summary>
 /// How a push publishes: a whole release ends with the manifest (<see cref="WholeRelease"/>), one shard of a sharded

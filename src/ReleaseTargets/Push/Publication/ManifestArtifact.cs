@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Publication;
 
 /// <summary>One artifact as the manifest records it. The URL never carries a SAS.</summary>
 internal sealed record ManifestArtifact(string Name, long Size, string Md5, Uri Url)

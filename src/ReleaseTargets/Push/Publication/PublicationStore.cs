@@ -4,7 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using ReleaseTargets.Resilience;
 
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Publication;
 
 /// <summary>How a publication document is written and read; <see cref="Read"/> gives null for an unreadable document.</summary>
 internal sealed record JsonCodec<T>(Func<T, string> Write, Func<string, T?> Read)

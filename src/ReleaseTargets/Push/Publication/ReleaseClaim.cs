@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ReleaseTargets.Push.Artifacts;
 
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Publication;
 
 /// <summary>
 /// Who may publish a version: the first push to create <c>_releasetargets/claims/&lt;version&gt;.json</c> (a conditional

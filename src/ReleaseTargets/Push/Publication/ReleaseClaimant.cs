@@ -1,8 +1,9 @@
 using Azure;
 using Azure.Storage.Blobs;
 using ReleaseTargets.Diagnostics;
+using ReleaseTargets.Push.Reporting;
 
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Publication;
 
 /// <summary>
 /// Takes and gives back a push's <see cref="ReleaseClaim"/>: the version's for a whole release, the shard's

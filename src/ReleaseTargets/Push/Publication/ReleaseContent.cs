@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using ReleaseTargets.Push.Artifacts;
 
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Publication;
 
 /// <summary>
 /// One artifact's content as every publication document records it: its path in the release, its length and its MD5

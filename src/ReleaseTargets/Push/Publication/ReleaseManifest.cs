@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Publication;
 
 /// <summary>
 /// The last thing a push writes, after every artifact is committed and verified: a reader that finds it sees a whole

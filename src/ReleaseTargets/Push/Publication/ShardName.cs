@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Publication;
 
 /// <summary>
 /// The one rule for comparing shard names: case does not count. <c>--shard=A</c> and <c>--shard=a</c> are one shard, so

@@ -1,7 +1,10 @@
 using Azure.Storage.Blobs;
 using ReleaseTargets.Diagnostics;
+using ReleaseTargets.Push.Artifacts;
+using ReleaseTargets.Push.Reporting;
+using ReleaseTargets.Push.Upload;
 
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Publication;
 
 /// <summary>
 /// The publication rules of one shard's push (<c>--shard</c>): a sealed version takes no new content, and the shard ends

@@ -1,6 +1,9 @@
 using Azure.Storage.Blobs;
+using ReleaseTargets.Push.Artifacts;
+using ReleaseTargets.Push.Reporting;
+using ReleaseTargets.Push.Upload;
 
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Publication;
 
 /// <summary>A push without <c>--shard</c>: the release is published by creating its manifest, last and only if absent.</summary>
 internal sealed class WholeRelease(BlobContainerClient container, PublicationStore store, string version, TimeProvider timeProvider) : IPublication

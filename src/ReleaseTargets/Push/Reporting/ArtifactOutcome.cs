@@ -1,4 +1,4 @@
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Reporting;
 
 /// <summary>What the push did with one artifact.</summary>
 public enum ArtifactOutcome

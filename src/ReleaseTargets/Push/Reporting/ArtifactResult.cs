@@ -1,4 +1,4 @@
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Reporting;
 
 /// <summary>The report line of one artifact.</summary>
 public sealed record ArtifactResult(

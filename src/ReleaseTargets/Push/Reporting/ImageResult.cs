@@ -1,4 +1,4 @@
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Reporting;
 
 /// <summary>The report line of one image or OCI artifact pushed to a registry.</summary>
 /// <param name="Name">The layout folder (or artifact name) it came from.</param>

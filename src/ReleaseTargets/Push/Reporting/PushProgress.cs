@@ -1,6 +1,6 @@
 using ReleaseTargets.Diagnostics;
 
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Reporting;
 
 /// <summary>
 /// Counts what the push has done (thread-safe) and prints a line every interval:

@@ -1,4 +1,4 @@
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Reporting;
 
 /// <summary>What a push did: per artifact, totals, SAS renewals. Formatted only by <see cref="PushReportWriter"/>.</summary>
 /// <param name="ForecastEstimate">The forecast estimate (before the safety factor) the SAS was sized to, next to

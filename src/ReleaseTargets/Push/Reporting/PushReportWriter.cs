@@ -3,8 +3,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ReleaseTargets.Diagnostics;
+using ReleaseTargets.Push.Artifacts;
 
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Reporting;
 
 /// <summary>The one owner of report formatting: console lines, Markdown for $GITHUB_STEP_SUMMARY, JSON in the state folder.</summary>
 internal static class PushReportWriter

@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
 using Azure.Storage.Blobs.Specialized;
+using ReleaseTargets.Push.Artifacts;
+using ReleaseTargets.Push.Reporting;
 
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Upload;
 
 /// <summary>One artifact's upload in progress: what it is, and what it cost so far (kept when it fails).</summary>
 internal sealed class ArtifactUpload(Artifact artifact, BlockPlan plan, BlockBlobClient client)

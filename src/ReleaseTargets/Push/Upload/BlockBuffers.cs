@@ -1,4 +1,4 @@
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Upload;
 
 /// <summary>
 /// The push's block concurrency and its memory, owned together: at most <c>concurrency</c> blocks are in flight, each in

@@ -1,7 +1,7 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Upload;
 
 /// <summary>
 /// Sends a precalculated <c>Content-MD5</c> on a request made inside <see cref="Scope"/>. The SDK computes the wire MD5

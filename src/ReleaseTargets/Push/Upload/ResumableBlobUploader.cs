@@ -7,8 +7,10 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Win32.SafeHandles;
 using ReleaseTargets.Resilience;
+using ReleaseTargets.Push.Artifacts;
+using ReleaseTargets.Push.Reporting;
 
-namespace ReleaseTargets.Push;
+namespace ReleaseTargets.Push.Upload;
 
 /// <summary>
 /// Uploads one artifact so that nothing is lost, nothing is sent twice and nothing is overwritten: stages only the blocks

@@ -2,10 +2,10 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using ReleaseTargets.Diagnostics;
-using ReleaseTargets.Push;
 using ReleaseTargets.Registry.Resilience;
 using ReleaseTargets.Registry.Upload;
 using ReleaseTargets.Resilience;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Registry.Auth;
 

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using ReleaseTargets.Push;
 using ReleaseTargets.Registry.Layout;
 using ReleaseTargets.Registry.Resilience;
 using ReleaseTargets.Resilience;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Registry.Upload;
 

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
-using ReleaseTargets.Push;
 using ReleaseTargets.Registry.Layout;
 using ReleaseTargets.Resilience;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Registry.Upload;
 

@@ -1,10 +1,10 @@
 using System.Net;
 using ReleaseTargets.Diagnostics;
-using ReleaseTargets.Push;
 using ReleaseTargets.Registry.Auth;
 using ReleaseTargets.Registry.Layout;
 using ReleaseTargets.Registry.Resilience;
 using ReleaseTargets.Resilience;
+using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Registry.Upload;
 
