@@ -12,7 +12,7 @@ namespace ReleaseTargets.Stages;
 /// written again — a merge, not a retry of a fault, so it has its own small bound and no backoff of its own (each
 /// conflict means another agent's write succeeded). History never fails a release: whatever goes wrong is one warning.
 /// </summary>
-internal sealed class BlobStageHistoryStore(BlobClient blob, int keep, RequestRunner runner, IReleaseLog log, TimeProvider timeProvider)
+internal sealed class BlobStageHistoryStore(BlobClient blob, int keep, RequestRunner runner, IReleaseLog log)
 {
     /// <summary>Blob name in the release container; the leading underscore keeps it apart from release versions.</summary>
     public const string BlobName = "_releasetargets/stage-history.json";
@@ -21,9 +21,6 @@ internal sealed class BlobStageHistoryStore(BlobClient blob, int keep, RequestRu
     private const string Step = "Shared stage history";
 
     private readonly PublicationStore _store = new(runner);
-
-    /// <summary>The run's clock. The store no longer waits by itself (retries wait in the runner's pipeline); kept so callers construct it unchanged.</summary>
-    internal TimeProvider TimeProvider { get; } = timeProvider;
 
     /// <summary>The shared history, or null when there is none yet or it is unusable (then a warning says why).</summary>
     public async Task<StageHistory?> LoadAsync(CancellationToken cancellationToken = default)

@@ -124,7 +124,7 @@ internal sealed class StorageConnection : IAsyncDisposable
 
         if (!Target.IsEmulator)
         {
-            await timeline.ShareAsync(new BlobStageHistoryStore(container.GetBlobClient(BlobStageHistoryStore.BlobName), _run.Options.HistoryLength, Control, _run.Log, _run.Time), cancellationToken);
+            await timeline.ShareAsync(new BlobStageHistoryStore(container.GetBlobClient(BlobStageHistoryStore.BlobName), _run.Options.HistoryLength, Control, _run.Log), cancellationToken);
         }
     }
 }

@@ -31,7 +31,7 @@ public sealed class BlobStageHistoryStoreTests(AzuriteFixture azurite)
         var container = new Azure.Storage.Blobs.BlobServiceClient(azurite.Emulator.BlobServiceUri, new FailingCredential(), azurite.CreateClientOptions()).GetBlobContainerClient("history-broken");
         var log = new CapturingLog();
         var runner = new RequestRunner(new PushRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(1), MaxRetries = 1 }, TimeProvider.System, NoRenewal.Instance, container.Name, log);
-        var store = new BlobStageHistoryStore(container.GetBlobClient(BlobStageHistoryStore.BlobName), 20, runner, log, TimeProvider.System);
+        var store = new BlobStageHistoryStore(container.GetBlobClient(BlobStageHistoryStore.BlobName), 20, runner, log);
         var history = new StageHistory();
         history.Add(new StageRecord(ReleaseStages.Push, T0, TimeSpan.FromSeconds(1), StageOutcome.Succeeded));
 
@@ -104,7 +104,7 @@ public sealed class BlobStageHistoryStoreTests(AzuriteFixture azurite)
         await container.CreateAsync();
         var log = new CapturingLog();
         var blob = container.GetBlobClient(BlobStageHistoryStore.BlobName);
-        return (new StoreUnderTest(new BlobStageHistoryStore(blob, 20, new RequestRunner(new PushRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(10) }, TimeProvider.System, NoRenewal.Instance, container.Name, log), log, TimeProvider.System), blob), log);
+        return (new StoreUnderTest(new BlobStageHistoryStore(blob, 20, new RequestRunner(new PushRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(10) }, TimeProvider.System, NoRenewal.Instance, container.Name, log), log), blob), log);
     }
 
     private sealed record StoreUnderTest(BlobStageHistoryStore Store, Azure.Storage.Blobs.BlobClient Blob)
