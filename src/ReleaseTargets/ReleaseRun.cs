@@ -28,14 +28,16 @@ internal sealed class ReleaseRun : IAsyncDisposable
 
     /// <param name="options">Resolved parameters; validated here (all problems in one <see cref="ReleaseConfigurationException"/>) and copied, so changing them later does not change this run.</param>
     /// <param name="target">A storage target to use instead of resolving one from <see cref="ReleaseOptions.StorageUrl"/> (tests, hosts with their own clients).</param>
-    public ReleaseRun(ReleaseOptions options, IReleaseLog log, TimeProvider? timeProvider = null, IReadOnlyDictionary<string, string>? environment = null, StorageTarget? target = null)
+    /// <param name="redactor">The run's redactor, when the caller already wraps its log with it (<see cref="Composition.ReleaseBuild"/>); default a new one.</param>
+    public ReleaseRun(ReleaseOptions options, IReleaseLog log, TimeProvider? timeProvider = null, IReadOnlyDictionary<string, string>? environment = null, StorageTarget? target = null, Redactor? redactor = null)
     {
         var resolved = options.WithPathsResolved(Directory.GetCurrentDirectory());
         ReleaseOptionsValidator.ThrowIfInvalid(resolved);
         var env = environment ?? EnvironmentVariables.Read();
-        _run = new RunContext(resolved, new RedactingLog(log), timeProvider ?? TimeProvider.System, env);
+        redactor ??= new Redactor();
+        _run = new RunContext(resolved, RedactingLog.Wrap(log, redactor), timeProvider ?? TimeProvider.System, env, redactor);
         _timeline = new StageTimeline(_run.HistoryPath, resolved.HistoryLength, _run.Time, _run.Log);
-        _token = new(() => TokenCredentialFactory.Create(resolved.Credential, environment: name => env.GetValueOrDefault(name)));
+        _token = new(() => TokenCredentialFactory.Create(resolved.Credential, redactor, environment: name => env.GetValueOrDefault(name)));
         _targetGiven = target is not null;
         _connection = new(ct => StorageConnection.OpenAsync(_run, target, () => _token.Value, _timeline, ct));
         _refreshed = new(ct => CredentialRefresh.RunAsync(_run, _timeline, _connection.GetAsync, () => _token.Value, ct));
@@ -66,17 +68,17 @@ internal sealed class ReleaseRun : IAsyncDisposable
     /// Checks what RefreshCredentials will need — Node.js for the local emulator, or the chosen credential source's
     /// settings — so a missing piece fails before the Build stage, not after it. Mints nothing.
     /// </summary>
-    public void ValidatePrerequisites() => StorageConnection.CheckPrerequisites(_run, _targetGiven, () => _token.Value);
+    public void ValidatePrerequisites() => Leaving(() => StorageConnection.CheckPrerequisites(_run, _targetGiven, () => _token.Value));
 
     /// <summary>Starts timing the Build stage (everything the build does before RefreshCredentials).</summary>
-    public void BeginBuild() => _timeline.BeginBuild();
+    public void BeginBuild() => Leaving(_timeline.BeginBuild);
 
     /// <summary>Mints fresh credentials right before the push, sized to the forecast of this push.</summary>
-    public async Task<SasWindow> RefreshCredentialsAsync(CancellationToken cancellationToken = default) =>
-        (await _refreshed.GetAsync(cancellationToken)).Credentials.Sas.Current.Window;
+    public Task<SasWindow> RefreshCredentialsAsync(CancellationToken cancellationToken = default) => LeavingAsync(async () =>
+        (await _refreshed.GetAsync(cancellationToken)).Credentials.Sas.Current.Window);
 
     /// <summary>Uploads every artifact, then the manifest. Credentials are minted first when RefreshCredentials did not run.</summary>
-    public async Task<PushReport> PushAsync(CancellationToken cancellationToken = default)
+    public Task<PushReport> PushAsync(CancellationToken cancellationToken = default) => LeavingAsync(async () =>
     {
         if (!_refreshed.TryGet(out _))
         {
@@ -84,10 +86,10 @@ internal sealed class ReleaseRun : IAsyncDisposable
         }
 
         return await PushStep.RunAsync(_run, _timeline, await _refreshed.GetAsync(cancellationToken), cancellationToken);
-    }
+    });
 
     /// <summary>Seals a sharded release (the final job, after every <c>Push --shard</c>): waits, verifies, writes the manifest.</summary>
-    public async Task<SealReport> SealAsync(CancellationToken cancellationToken = default)
+    public Task<SealReport> SealAsync(CancellationToken cancellationToken = default) => LeavingAsync(async () =>
     {
         var shards = SealStep.ExpectedShards(_run);
         using var stage = _timeline.Begin(ReleaseStages.Seal);
@@ -95,10 +97,10 @@ internal sealed class ReleaseRun : IAsyncDisposable
         var report = await SealStep.RunAsync(_run, _timeline, await _connection.GetAsync(cancellationToken), await _sealCredentials.GetAsync(cancellationToken), shards, cancellationToken);
         stage.Complete();
         return report;
-    }
+    });
 
     /// <summary>Ends the run: closes an open Build stage, prints every stage's duration, saves the history, stops the emulator.</summary>
-    public async Task CompleteAsync(bool succeeded)
+    public Task CompleteAsync(bool succeeded) => LeavingAsync(async () =>
     {
         if (Interlocked.Exchange(ref _completed, 1) == 0)
         {
@@ -106,9 +108,39 @@ internal sealed class ReleaseRun : IAsyncDisposable
         }
 
         await DisposeAsync();
+        return true;
+    });
+
+    public async ValueTask DisposeAsync() => await LeavingAsync(async () =>
+    {
+        await DisposeOnceAsync();
+        return true;
+    });
+
+    /// <summary>
+    /// Every exception that leaves the run carries the run's redactor: its <see cref="ReleaseTargetsException.Message"/>
+    /// masks the secrets this run registered, wherever the caller prints it.
+    /// </summary>
+    private async Task<T> LeavingAsync<T>(Func<Task<T>> entry)
+    {
+        try
+        {
+            return await entry();
+        }
+        catch (ReleaseTargetsException exception)
+        {
+            exception.RedactWith(_run.Redactor);
+            throw;
+        }
     }
 
-    public async ValueTask DisposeAsync()
+    private void Leaving(Action entry) => LeavingAsync(() =>
+    {
+        entry();
+        return Task.FromResult(true);
+    }).GetAwaiter().GetResult();
+
+    private async ValueTask DisposeOnceAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {

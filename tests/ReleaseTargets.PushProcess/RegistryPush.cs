@@ -14,7 +14,7 @@ internal static class RegistryPush
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        using var publisher = new RegistryPublisher(new Uri(args[0]), RegistryCredentials.Anonymous, new PushRetryOptions(), TimeProvider.System, new ConsoleLog());
+        using var publisher = new RegistryPublisher(new Uri(args[0]), RegistryCredentials.Anonymous, new PushRetryOptions(), TimeProvider.System, new ConsoleLog(), new Redactor());
         var image = await OciLayoutReader.ReadAsync(args[1], "image", CancellationToken.None);
         Console.WriteLine("pushing");
         var results = await publisher.PushAsync([new RegistryImage(image, args[2])], [args[3]], new RegistryPushOptions { ChunkSize = int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture), Concurrency = 1, ProgressInterval = TimeSpan.Zero }, CancellationToken.None);

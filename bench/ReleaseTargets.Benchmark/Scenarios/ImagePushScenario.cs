@@ -101,7 +101,7 @@ internal static class ImagePushScenario
 
     private static async Task PushAsync(DockerRegistry registry, OciImage image, string repository, int chunkMiB, QuietLog log)
     {
-        using var publisher = new RegistryPublisher(registry.BaseUri, RegistryCredentials.Anonymous, new PushRetryOptions(), TimeProvider.System, log);
+        using var publisher = new RegistryPublisher(registry.BaseUri, RegistryCredentials.Anonymous, new PushRetryOptions(), TimeProvider.System, log, new Diagnostics.Redactor());
         var results = await publisher.PushAsync([new RegistryImage(image, repository)], ["1"], new RegistryPushOptions { ChunkSize = chunkMiB * 1024 * 1024, Concurrency = 4, ProgressInterval = TimeSpan.Zero }, CancellationToken.None);
         if (results[0].Outcome != ArtifactOutcome.Uploaded)
         {

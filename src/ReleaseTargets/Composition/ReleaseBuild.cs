@@ -64,10 +64,11 @@ public sealed class ReleaseBuild : IAsyncDisposable
 
         var environment = EnvironmentVariables.Read();
         var options = settings.Resolve(commandLine.Parameters, environment, commandLine.OwnedByTheBuild(), Directory.GetCurrentDirectory());
-        var sink = new RedactingLog(log ?? new ConsoleReleaseLog());
+        var redactor = new Redactor();
+        var sink = new RedactingLog(log ?? new ConsoleReleaseLog(), redactor);
         var cancellation = new ReleaseCancellation(sink);
         cancellation.Listen();
-        return new ReleaseBuild(Targets.First(t => string.Equals(t, target, StringComparison.OrdinalIgnoreCase)), new ReleaseRun(options, sink, TimeProvider.System, environment), cancellation, sink);
+        return new ReleaseBuild(Targets.First(t => string.Equals(t, target, StringComparison.OrdinalIgnoreCase)), new ReleaseRun(options, sink, TimeProvider.System, environment, redactor: redactor), cancellation, sink);
     }
 
     /// <summary>
@@ -78,8 +79,9 @@ public sealed class ReleaseBuild : IAsyncDisposable
     public static ReleaseBuild FromOptions(ReleaseOptions options, IReleaseLog? log = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var sink = new RedactingLog(log ?? new ConsoleReleaseLog());
-        return new ReleaseBuild(ReleaseStages.Push, new ReleaseRun(options, sink, TimeProvider.System, EnvironmentVariables.Read()), new ReleaseCancellation(sink), sink);
+        var redactor = new Redactor();
+        var sink = new RedactingLog(log ?? new ConsoleReleaseLog(), redactor);
+        return new ReleaseBuild(ReleaseStages.Push, new ReleaseRun(options, sink, TimeProvider.System, EnvironmentVariables.Read(), redactor: redactor), new ReleaseCancellation(sink), sink);
     }
 
     /// <summary>
@@ -96,7 +98,8 @@ public sealed class ReleaseBuild : IAsyncDisposable
         }
         catch (ReleaseTargetsException exception)
         {
-            new RedactingLog(log ?? new ConsoleReleaseLog()).Error(exception.Message);
+            // No run exists yet, so no secret was registered: the sink's own patterns are all there is to apply.
+            (log ?? new ConsoleReleaseLog()).Error(Redactor.RedactPatterns(exception.Message));
             return 1;
         }
 

@@ -28,12 +28,14 @@ internal sealed class GitHubActionsOidcCredential : TokenCredential
     private readonly Uri _idTokenUrl;
     private readonly string _requestToken;
     private readonly HttpClient _httpClient;
+    private readonly Redactor _redactor;
     private readonly ClientAssertionCredential _inner;
 
     /// <param name="tenantId">The Entra tenant of the app registration that trusts this repository.</param>
     /// <param name="clientId">The client id of that app registration.</param>
     /// <param name="requestUrl">The value of ACTIONS_ID_TOKEN_REQUEST_URL.</param>
-    /// <param name="requestToken">The value of ACTIONS_ID_TOKEN_REQUEST_TOKEN; registered with <see cref="Redactor"/>.</param>
+    /// <param name="requestToken">The value of ACTIONS_ID_TOKEN_REQUEST_TOKEN; registered with <paramref name="redactor"/>.</param>
+    /// <param name="redactor">The run's redactor: the request token and every ID token fetched are registered there.</param>
     /// <param name="options">
     /// Options for the underlying <see cref="ClientAssertionCredential"/> (authority host, transport,
     /// instance discovery); <c>null</c> uses Azure public cloud defaults.
@@ -44,6 +46,7 @@ internal sealed class GitHubActionsOidcCredential : TokenCredential
         string clientId,
         Uri requestUrl,
         string requestToken,
+        Redactor redactor,
         ClientAssertionCredentialOptions? options = null,
         HttpClient? httpClient = null)
     {
@@ -51,8 +54,10 @@ internal sealed class GitHubActionsOidcCredential : TokenCredential
         ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
         ArgumentNullException.ThrowIfNull(requestUrl);
         ArgumentException.ThrowIfNullOrWhiteSpace(requestToken);
+        ArgumentNullException.ThrowIfNull(redactor);
 
-        Redactor.Register(requestToken);
+        _redactor = redactor;
+        _redactor.Register(requestToken);
         _idTokenUrl = WithAudience(requestUrl, Audience);
         _requestToken = requestToken;
         _httpClient = httpClient ?? SharedHttpClient.Value;
@@ -103,7 +108,7 @@ internal sealed class GitHubActionsOidcCredential : TokenCredential
             }
 
             var value = await ReadValueAsync(response, cancellationToken);
-            Redactor.Register(value);
+            _redactor.Register(value);
             return value;
         }
     }

@@ -28,6 +28,7 @@ internal static partial class TokenCredentialFactory
     /// every missing setting when the source cannot work, before any token is requested.
     /// </summary>
     /// <param name="source">Which credential to use; see <see cref="CredentialSource"/> for what each needs.</param>
+    /// <param name="redactor">The run's redactor: the secrets the credential is built from (client secret, access token, request token) are registered there.</param>
     /// <param name="tenantId">Entra tenant id; wins over AZURE_TENANT_ID (AZURESUBSCRIPTION_TENANT_ID for Azure Pipelines).</param>
     /// <param name="clientId">App registration client id; wins over AZURE_CLIENT_ID (AZURESUBSCRIPTION_CLIENT_ID for Azure Pipelines).</param>
     /// <param name="managedIdentityClientId">Client id of a user-assigned managed identity; <c>null</c> means system-assigned.</param>
@@ -35,6 +36,7 @@ internal static partial class TokenCredentialFactory
     /// <param name="environment">Reads an environment variable; <c>null</c> reads the process environment.</param>
     public static TokenCredential Create(
         CredentialSource source,
+        Redactor redactor,
         string? tenantId = null,
         string? clientId = null,
         string? managedIdentityClientId = null,
@@ -96,7 +98,7 @@ internal static partial class TokenCredentialFactory
                 settings.Require(ClientIdVariable);
                 settings.RequireAny(ClientSecretVariable, ClientCertificatePathVariable);
                 settings.ThrowIfMissing();
-                Redactor.Register(settings.Optional(ClientSecretVariable));
+                redactor.Register(settings.Optional(ClientSecretVariable));
                 return new EnvironmentCredential(WithAuthority(new TokenCredentialOptions(), authorityHost));
 
             case CredentialSource.AzurePipelines:
@@ -112,7 +114,7 @@ internal static partial class TokenCredentialFactory
                 settings.Require(PipelinesOidcRequestUriVariable);
                 settings.EndGroup("set by the Azure Pipelines agent");
                 settings.ThrowIfMissing();
-                Redactor.Register(accessToken);
+                redactor.Register(accessToken);
                 return new AzurePipelinesCredential(
                     pipelinesTenantId,
                     pipelinesClientId,
@@ -139,6 +141,7 @@ internal static partial class TokenCredentialFactory
                     gitHubClientId,
                     requestUri,
                     requestToken,
+                    redactor,
                     WithAuthority(new ClientAssertionCredentialOptions(), authorityHost));
             }
 

@@ -8,8 +8,9 @@ namespace ReleaseTargets.Credentials;
 /// Mints a container-scoped, HTTPS-only user-delegation SAS with only the permissions a push needs:
 /// create + write to stage and commit, read for resume (block list) and verification, list to find unchanged artifacts in one request.
 /// The user delegation key is requested for a window that covers the SAS, so the SAS never outlives its key.
+/// The key, the signature and the SAS are registered with the run's <paramref name="redactor"/>.
 /// </summary>
-internal sealed class UserDelegationSasIssuer(BlobServiceClient tokenClient, string containerName)
+internal sealed class UserDelegationSasIssuer(BlobServiceClient tokenClient, string containerName, Redactor redactor)
 {
     public const BlobContainerSasPermissions Permissions =
         BlobContainerSasPermissions.Create | BlobContainerSasPermissions.Write | BlobContainerSasPermissions.Read | BlobContainerSasPermissions.List;
@@ -21,7 +22,7 @@ internal sealed class UserDelegationSasIssuer(BlobServiceClient tokenClient, str
     public async Task<IssuedSas> IssueAsync(SasWindow window, BlobContainerSasPermissions permissions, CancellationToken cancellationToken = default)
     {
         var key = (await tokenClient.GetUserDelegationKeyAsync(window.KeyStartsOn, window.KeyExpiresOn, cancellationToken)).Value;
-        Redactor.Register(key.Value);
+        redactor.Register(key.Value);
 
         var builder = new BlobSasBuilder(permissions, window.ExpiresOn)
         {
@@ -31,9 +32,9 @@ internal sealed class UserDelegationSasIssuer(BlobServiceClient tokenClient, str
             Protocol = SasProtocol.Https,
         };
         var sas = builder.ToSasQueryParameters(key, tokenClient.AccountName);
-        Redactor.Register(sas.Signature);
+        redactor.Register(sas.Signature);
         var token = sas.ToString();
-        Redactor.Register(token);
+        redactor.Register(token);
         return new IssuedSas(token, window);
     }
 }

@@ -6,7 +6,7 @@ public sealed class ConsoleReleaseLog : IReleaseLog
     /// <inheritdoc />
     public void Write(ReleaseLogLevel level, string message)
     {
-        var text = Redactor.Redact(message);
+        var text = Redactor.RedactPatterns(message);
         switch (level)
         {
             case ReleaseLogLevel.Verbose:

@@ -18,6 +18,6 @@ public sealed class LoggerReleaseLog(ILogger logger) : IReleaseLog
                 _ => LogLevel.Information,
             },
             "{ReleaseMessage}",
-            Redactor.Redact(message));
+            Redactor.RedactPatterns(message));
     }
 }

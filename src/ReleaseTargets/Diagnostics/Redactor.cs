@@ -5,19 +5,20 @@ using System.Text.RegularExpressions;
 namespace ReleaseTargets.Diagnostics;
 
 /// <summary>
-/// The one place secrets are removed from text: SAS signatures, bearer tokens, JWTs, account keys,
-/// and any value registered at run time (a minted SAS, a user delegation key). Every log line,
-/// exception message and report passes through here.
+/// Removes secrets from text: the values registered with this instance (a minted SAS, a user delegation key, a registry
+/// password) and, always, what looks like one (SAS signatures, bearer tokens, JWTs, account keys). A run owns exactly one
+/// instance (<see cref="Steps.RunContext.Redactor"/>): its log lines, its report and the exceptions that leave it pass
+/// through that instance, and what one run registers never masks (or leaks into) another run's text (issue 19).
 /// </summary>
-internal static partial class Redactor
+internal sealed partial class Redactor
 {
     public const string Mask = "***";
 
-    private static readonly Lock Gate = new();
-    private static readonly HashSet<string> KnownSecrets = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly HashSet<string> _secrets = new(StringComparer.Ordinal);
 
     // Longest first, so a short secret inside a longer one never leaves the rest of the longer one readable.
-    private static string[] _ordered = [];
+    private string[] _ordered = [];
 
     /// <summary>
     /// Remembers a secret value so that it is masked wherever it later appears verbatim, URL-escaped or JSON-escaped.
@@ -26,35 +27,36 @@ internal static partial class Redactor
     /// the same letters inside ordinary words ("pass" makes "password" read "***word"). A log that reads oddly is the
     /// lesser harm; a password that short is worth changing anyway.
     /// </summary>
-    public static void Register(string? secret)
+    public void Register(string? secret)
     {
         if (string.IsNullOrEmpty(secret))
         {
             return;
         }
 
-        lock (Gate)
+        lock (_gate)
         {
-            var added = KnownSecrets.Add(secret)
-                | KnownSecrets.Add(Uri.EscapeDataString(secret))
+            var added = _secrets.Add(secret)
+                | _secrets.Add(Uri.EscapeDataString(secret))
                 // push-report.json escapes '+', '<', '&', quotes and non-ASCII ("a+b" is written "a\u002Bb").
-                | KnownSecrets.Add(JsonEncodedText.Encode(secret).ToString());
+                | _secrets.Add(JsonEncodedText.Encode(secret).ToString());
             if (added)
             {
-                Volatile.Write(ref _ordered, KnownSecrets.OrderByDescending(s => s.Length).ThenBy(s => s, StringComparer.Ordinal).ToArray());
+                Volatile.Write(ref _ordered, _secrets.OrderByDescending(s => s.Length).ThenBy(s => s, StringComparer.Ordinal).ToArray());
             }
         }
     }
 
     /// <summary>A user name and password: the password alone, the <c>user:password</c> pair and its base64 (a basic header).</summary>
-    public static void RegisterBasicCredentials(string username, string password)
+    public void RegisterBasicCredentials(string username, string password)
     {
         Register(password);
         Register($"{username}:{password}");
         Register(Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{password}")));
     }
 
-    public static string Redact(string? text)
+    /// <summary>The secrets registered here (longest first), then <see cref="RedactPatterns"/>. Null becomes empty.</summary>
+    public string Redact(string? text)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -67,6 +69,21 @@ internal static partial class Redactor
             {
                 text = text.Replace(secret, Mask, StringComparison.Ordinal);
             }
+        }
+
+        return RedactPatterns(text);
+    }
+
+    /// <summary>
+    /// Only what looks like a secret whoever registered it: SAS <c>sig=</c>, <c>Bearer</c>/<c>SharedKey</c>/<c>Basic</c>
+    /// parameters, JWTs, <c>AccountKey=</c>-style values. For text made where no run is known (a public log sink, an
+    /// exception's constructor, server text); the run's instance removes its registered secrets at its boundaries. Null becomes empty.
+    /// </summary>
+    public static string RedactPatterns(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return text ?? string.Empty;
         }
 
         text = SasSignature().Replace(text, "${name}=" + Mask);

@@ -23,7 +23,9 @@ internal static class ServerText
     private const char Replacement = '?';
 
     /// <summary>
-    /// Redacts (<see cref="Redactor"/>) first, so a cut never leaves half a secret the redactor no longer recognises; then
+    /// Redacts what looks like a secret (<see cref="Redactor.RedactPatterns"/>) first, so a cut never leaves half a token the
+    /// patterns no longer recognise (the run's registered secrets are removed where the text leaves the run: its log, its
+    /// report, its exceptions); then
     /// replaces every control character (C0 incl. CR/LF/TAB/ESC, DEL, C1 incl. CSI U+009B), line and paragraph separators,
     /// bidirectional overrides and isolates and other format characters; collapses runs of whitespace; caps the length
     /// at <paramref name="maxLength"/> with an ellipsis. Null stays null.
@@ -35,7 +37,7 @@ internal static class ServerText
             return null;
         }
 
-        var redacted = Redactor.Redact(text);
+        var redacted = Redactor.RedactPatterns(text);
         var builder = new StringBuilder(Math.Min(redacted.Length, maxLength + 1));
         var lastWasSpace = false;
         foreach (var rune in redacted.EnumerateRunes())

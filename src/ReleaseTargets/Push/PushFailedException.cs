@@ -7,5 +7,5 @@ public sealed class PushFailedException(PushReport report, IReadOnlyList<string>
     : ReleaseTargetsException(string.Join(Environment.NewLine, lines))
 {
     /// <summary>What the push did before it stopped, per artifact (also written to push-report.json).</summary>
-    public PushReport Report { get; } = report;
+    public PushReport Report { get; internal set; } = report;
 }

@@ -24,12 +24,14 @@ internal sealed class ReleaseImages : IAsyncDisposable
     private readonly IReadOnlyList<(string Directory, string Repository)> _layouts;
     private readonly TimeProvider _timeProvider;
     private readonly IReleaseLog _log;
+    private readonly Redactor _redactor;
     private List<RegistryImage>? _images;
     private LocalRegistry? _local;
     private RegistryPublisher? _publisher;
 
-    private ReleaseImages(ReleaseOptions options, IReadOnlyList<(string, string)> layouts, TimeProvider timeProvider, IReleaseLog log)
+    private ReleaseImages(ReleaseOptions options, IReadOnlyList<(string, string)> layouts, TimeProvider timeProvider, IReleaseLog log, Redactor redactor)
     {
+        _redactor = redactor;
         _options = options;
         _layouts = layouts;
         _timeProvider = timeProvider;
@@ -57,7 +59,7 @@ internal sealed class ReleaseImages : IAsyncDisposable
     /// Finds the layout folders (null when there are none) and names each one's repository: <c>--repository</c> for a single
     /// layout, <c>&lt;--repository&gt;/&lt;folder&gt;</c> for several, the folder's name when <c>--repository</c> is empty.
     /// </summary>
-    public static ReleaseImages? Find(ReleaseOptions options, TimeProvider timeProvider, IReleaseLog log)
+    public static ReleaseImages? Find(ReleaseOptions options, TimeProvider timeProvider, IReleaseLog log, Redactor redactor)
     {
         var found = OciLayoutReader.FindLayouts(options.ArtifactsDirectory)
             .Where(l => !string.Equals(Path.GetFullPath(l), Path.GetFullPath(options.ArtifactsDirectory), StringComparison.Ordinal))
@@ -75,7 +77,7 @@ internal sealed class ReleaseImages : IAsyncDisposable
                 $"The image layout '{b.l}' would go to repository '{b.Item2}', which is not a valid repository name: rename the folder (lowercase letters, digits, '.', '_', '-') or set --repository.")));
         }
 
-        return new ReleaseImages(options, layouts, timeProvider, log);
+        return new ReleaseImages(options, layouts, timeProvider, log, redactor);
     }
 
     /// <summary>Bytes of every distinct blob of every image, once <see cref="ReadAsync"/> ran: part of what the push is forecast for.</summary>
@@ -117,7 +119,7 @@ internal sealed class ReleaseImages : IAsyncDisposable
                 registry = _local.BaseUri;
             }
 
-            _publisher = new RegistryPublisher(registry, Credentials(registry, environment, entraCredential), PushRetryOptions.From(_options), _timeProvider, _log);
+            _publisher = new RegistryPublisher(registry, Credentials(registry, environment, entraCredential), PushRetryOptions.From(_options), _timeProvider, _log, _redactor);
         }
 
         await _publisher.AuthenticateAsync(_images!.Select(i => i.Repository), MountFrom, cancellationToken);

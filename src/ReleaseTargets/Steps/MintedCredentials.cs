@@ -20,7 +20,7 @@ internal sealed class MintedCredentials(PushForecast forecast, RenewableSasCrede
     /// <summary>Mints a SAS sized to <paramref name="forecast"/> (the first one to <c>--sas-lifetime</c> when set) through the connection's token.</summary>
     public static async Task<MintedCredentials> MintAsync(RunContext run, StorageConnection connection, PushForecast forecast, CancellationToken cancellationToken)
     {
-        var sizing = new Sizing(run, new UserDelegationSasIssuer(connection.TokenClient, run.Options.Container), forecast);
+        var sizing = new Sizing(run, new UserDelegationSasIssuer(connection.TokenClient, run.Options.Container, run.Redactor), forecast);
         var first = await connection.WithTokenAsync("Minting the user-delegation SAS", sizing.IssueFirstAsync, cancellationToken);
         run.Log.Information(first.Window.Describe());
         return new MintedCredentials(forecast, new RenewableSasCredential(first, sizing.IssueAsync, sizing.RemainingWork, sizing.Policy, !run.Options.DisableProactiveRenewal, run.Time, run.Log));

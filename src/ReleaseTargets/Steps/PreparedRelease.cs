@@ -18,7 +18,7 @@ internal sealed record PreparedRelease(ArtifactSet Artifacts, ReleaseImages? Ima
     public static (ArtifactSet Discovered, ReleaseImages? Images) Discover(RunContext run)
     {
         var options = run.Options;
-        var images = ReleaseImages.Find(options, run.Time, run.Log);
+        var images = ReleaseImages.Find(options, run.Time, run.Log, run.Redactor);
         var globs = images is { Layouts.Count: > 0 } ? $"{options.Artifacts};{images.ExcludeGlobs}" : options.Artifacts;
         var discovered = ArtifactSet.Discover(options.ArtifactsDirectory, globs, options.ReleaseVersion, options.StateDirectory);
         foreach (var warning in discovered.Warnings)

@@ -32,7 +32,7 @@ internal static class PushStep
         }
         catch (PushFailedException failure)
         {
-            await WriteAsync(run, minted, failure.Report, images, CancellationToken.None);
+            failure.Report = await WriteAsync(run, minted, failure.Report, images, CancellationToken.None);
             throw;
         }
 
@@ -41,11 +41,20 @@ internal static class PushStep
         return written;
     }
 
-    /// <summary>The report as written: with the forecast the SAS was sized to and the images' results.</summary>
+    /// <summary>
+    /// The report as written and returned: with the forecast the SAS was sized to and the images' results, and every error
+    /// text redacted with the run's <see cref="RunContext.Redactor"/> (a server may have echoed a secret of this run).
+    /// </summary>
     private static async Task<PushReport> WriteAsync(RunContext run, MintedCredentials minted, PushReport report, IReadOnlyList<ImageResult>? images, CancellationToken cancellationToken)
     {
-        var complete = report with { ForecastEstimate = minted.Forecast.Estimate, ForecastBasis = minted.Forecast.Basis, Images = images };
-        await PushReportWriter.WriteAsync(complete, run.ReportPath, run.StepSummaryPath, cancellationToken);
+        var complete = report with
+        {
+            ForecastEstimate = minted.Forecast.Estimate,
+            ForecastBasis = minted.Forecast.Basis,
+            Artifacts = report.Artifacts.Select(a => a.Error is null ? a : a with { Error = run.Redactor.Redact(a.Error) }).ToList(),
+            Images = images?.Select(i => i.Error is null ? i : i with { Error = run.Redactor.Redact(i.Error) }).ToList(),
+        };
+        await PushReportWriter.WriteAsync(complete, run.Redactor, run.ReportPath, run.StepSummaryPath, cancellationToken);
         return complete;
     }
 }

@@ -5,8 +5,12 @@ using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Steps;
 
-/// <summary>What every step of one run shares: its validated settings (a private copy), its redacting log, its clock and environment.</summary>
-internal sealed record RunContext(ReleaseOptions Options, IReleaseLog Log, TimeProvider Time, IReadOnlyDictionary<string, string> Environment)
+/// <summary>
+/// What every step of one run shares: its validated settings (a private copy), its redacting log, its clock and environment,
+/// and its <see cref="Diagnostics.Redactor"/>: every secret the run handles is registered there, and its log, report and
+/// exceptions are redacted with it.
+/// </summary>
+internal sealed record RunContext(ReleaseOptions Options, IReleaseLog Log, TimeProvider Time, IReadOnlyDictionary<string, string> Environment, Redactor Redactor)
 {
     public PushRetryOptions Retry { get; } = PushRetryOptions.From(Options);
 

@@ -27,7 +27,7 @@ public sealed class GitHubActionsOidcCredentialTests
     public async Task GetAssertionAsync_CalledTwice_FetchesAFreshIdTokenEachTime()
     {
         await using var gitHub = await GitHubTokenEndpointStandIn.StartAsync();
-        var credential = new GitHubActionsOidcCredential(TenantId, ClientId, gitHub.RequestUrl, gitHub.RequestToken);
+        var credential = new GitHubActionsOidcCredential(TenantId, ClientId, gitHub.RequestUrl, gitHub.RequestToken, new Redactor());
 
         var first = await credential.GetAssertionAsync();
         var second = await credential.GetAssertionAsync();
@@ -42,7 +42,7 @@ public sealed class GitHubActionsOidcCredentialTests
     public async Task GetAssertionAsync_SendsRequestTokenAndEncodedAudience_KeepingTheRunnersQuery()
     {
         await using var gitHub = await GitHubTokenEndpointStandIn.StartAsync();
-        var credential = new GitHubActionsOidcCredential(TenantId, ClientId, gitHub.RequestUrl, gitHub.RequestToken);
+        var credential = new GitHubActionsOidcCredential(TenantId, ClientId, gitHub.RequestUrl, gitHub.RequestToken, new Redactor());
 
         await credential.GetAssertionAsync();
 
@@ -55,7 +55,7 @@ public sealed class GitHubActionsOidcCredentialTests
     {
         await using var gitHub = await GitHubTokenEndpointStandIn.StartAsync();
         var wrongToken = "ghs-wrong-" + Guid.NewGuid().ToString("N");
-        var credential = new GitHubActionsOidcCredential(TenantId, ClientId, gitHub.RequestUrl, wrongToken);
+        var credential = new GitHubActionsOidcCredential(TenantId, ClientId, gitHub.RequestUrl, wrongToken, new Redactor());
 
         var exception = await Assert.ThrowsAsync<ReleaseTargetsException>(() => credential.GetAssertionAsync());
 
@@ -71,7 +71,7 @@ public sealed class GitHubActionsOidcCredentialTests
     public async Task GetAssertionAsync_ResponseWithoutValue_ThrowsClearError()
     {
         await using var gitHub = await GitHubTokenEndpointStandIn.StartAsync(body: """{"count":0}""");
-        var credential = new GitHubActionsOidcCredential(TenantId, ClientId, gitHub.RequestUrl, gitHub.RequestToken);
+        var credential = new GitHubActionsOidcCredential(TenantId, ClientId, gitHub.RequestUrl, gitHub.RequestToken, new Redactor());
 
         var exception = await Assert.ThrowsAsync<ReleaseTargetsException>(() => credential.GetAssertionAsync());
 
@@ -88,7 +88,7 @@ public sealed class GitHubActionsOidcCredentialTests
             closed = gitHub.RequestUrl;
         }
 
-        var credential = new GitHubActionsOidcCredential(TenantId, ClientId, closed, "ghs-request-" + Guid.NewGuid().ToString("N"));
+        var credential = new GitHubActionsOidcCredential(TenantId, ClientId, closed, "ghs-request-" + Guid.NewGuid().ToString("N"), new Redactor());
 
         var exception = await Assert.ThrowsAsync<ReleaseTargetsException>(() => credential.GetAssertionAsync());
 
@@ -99,12 +99,13 @@ public sealed class GitHubActionsOidcCredentialTests
     public async Task GetAssertionAsync_FetchedToken_IsRegisteredForRedaction()
     {
         await using var gitHub = await GitHubTokenEndpointStandIn.StartAsync(opaqueTokens: true);
-        var credential = new GitHubActionsOidcCredential(TenantId, ClientId, gitHub.RequestUrl, gitHub.RequestToken);
+        var redactor = new Redactor();
+        var credential = new GitHubActionsOidcCredential(TenantId, ClientId, gitHub.RequestUrl, gitHub.RequestToken, redactor);
 
         var token = await credential.GetAssertionAsync();
 
         // Opaque (not JWT-shaped) so only the registration, not the JWT pattern, can mask it.
-        Assert.Equal("before *** after", Redactor.Redact($"before {token} after"));
+        Assert.Equal("before *** after", redactor.Redact($"before {token} after"));
     }
 
     [Theory]
@@ -123,7 +124,7 @@ public sealed class GitHubActionsOidcCredentialTests
     {
         await using var gitHub = await GitHubTokenEndpointStandIn.StartAsync();
         await using var entra = await EntraTokenEndpointStandIn.StartAsync();
-        var credential = new GitHubActionsOidcCredential(TenantId, ClientId, gitHub.RequestUrl, gitHub.RequestToken, entra.CredentialOptions());
+        var credential = new GitHubActionsOidcCredential(TenantId, ClientId, gitHub.RequestUrl, gitHub.RequestToken, new Redactor(), entra.CredentialOptions());
 
         // Two scopes, so the second request cannot be answered from the token cache.
         var storage = await credential.GetTokenAsync(new TokenRequestContext(["https://storage.azure.com/.default"]), CancellationToken.None);

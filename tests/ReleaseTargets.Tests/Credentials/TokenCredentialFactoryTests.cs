@@ -1,3 +1,4 @@
+using ReleaseTargets.Diagnostics;
 using Azure.Core;
 using Azure.Identity;
 using ReleaseTargets.Credentials;
@@ -47,7 +48,7 @@ public sealed class TokenCredentialFactoryTests
     [MemberData(nameof(Mappings))]
     public void Create_EachSource_BuildsItsAzureIdentityCredential(CredentialSource source, Type expected)
     {
-        var credential = TokenCredentialFactory.Create(source, environment: FullEnvironment.GetValueOrDefault);
+        var credential = TokenCredentialFactory.Create(source, new Redactor(), environment: FullEnvironment.GetValueOrDefault);
 
         Assert.IsType(expected, credential);
     }
@@ -63,7 +64,7 @@ public sealed class TokenCredentialFactoryTests
     [Fact]
     public void Create_GitHubActionsWithNothingSet_NamesEveryMissingVariableInOneLine()
     {
-        var exception = Assert.Throws<ReleaseTargetsException>(() => TokenCredentialFactory.Create(CredentialSource.GitHubActions, environment: _ => null));
+        var exception = Assert.Throws<ReleaseTargetsException>(() => TokenCredentialFactory.Create(CredentialSource.GitHubActions, new Redactor(), environment: _ => null));
 
         Assert.Equal(
             "Credential 'GitHubActions' needs ACTIONS_ID_TOKEN_REQUEST_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN (grant 'id-token: write' in the workflow's permissions) and AZURE_CLIENT_ID, AZURE_TENANT_ID.",
@@ -75,7 +76,7 @@ public sealed class TokenCredentialFactoryTests
     {
         var environment = Without(GitHubEnvironment, "ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN");
 
-        var exception = Assert.Throws<ReleaseTargetsException>(() => TokenCredentialFactory.Create(CredentialSource.GitHubActions, environment: environment.GetValueOrDefault));
+        var exception = Assert.Throws<ReleaseTargetsException>(() => TokenCredentialFactory.Create(CredentialSource.GitHubActions, new Redactor(), environment: environment.GetValueOrDefault));
 
         Assert.Equal(
             "Credential 'GitHubActions' needs ACTIONS_ID_TOKEN_REQUEST_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN (grant 'id-token: write' in the workflow's permissions).",
@@ -87,7 +88,7 @@ public sealed class TokenCredentialFactoryTests
     {
         var environment = Without(GitHubEnvironment, "AZURE_TENANT_ID", "AZURE_CLIENT_ID");
 
-        var credential = TokenCredentialFactory.Create(CredentialSource.GitHubActions, tenantId: TenantId, clientId: ClientId, environment: environment.GetValueOrDefault);
+        var credential = TokenCredentialFactory.Create(CredentialSource.GitHubActions, new Redactor(), tenantId: TenantId, clientId: ClientId, environment: environment.GetValueOrDefault);
 
         var gitHub = Assert.IsType<GitHubActionsOidcCredential>(credential);
         Assert.Equal("https://runner.example/idtoken?api-version=2.0&audience=api%3A%2F%2FAzureADTokenExchange", gitHub.IdTokenUrl.AbsoluteUri);
@@ -98,7 +99,7 @@ public sealed class TokenCredentialFactoryTests
     {
         var environment = new Dictionary<string, string>(GitHubEnvironment) { ["ACTIONS_ID_TOKEN_REQUEST_URL"] = "idtoken" };
 
-        var exception = Assert.Throws<ReleaseTargetsException>(() => TokenCredentialFactory.Create(CredentialSource.GitHubActions, environment: environment.GetValueOrDefault));
+        var exception = Assert.Throws<ReleaseTargetsException>(() => TokenCredentialFactory.Create(CredentialSource.GitHubActions, new Redactor(), environment: environment.GetValueOrDefault));
 
         Assert.Equal("Credential 'GitHubActions' needs ACTIONS_ID_TOKEN_REQUEST_URL to be an absolute http(s) URL; it is set by the runner, do not override it.", exception.Message);
     }
@@ -106,7 +107,7 @@ public sealed class TokenCredentialFactoryTests
     [Fact]
     public void Create_AzurePipelinesWithNothingSet_NamesEveryMissingVariableInOneLine()
     {
-        var exception = Assert.Throws<ReleaseTargetsException>(() => TokenCredentialFactory.Create(CredentialSource.AzurePipelines, environment: _ => null));
+        var exception = Assert.Throws<ReleaseTargetsException>(() => TokenCredentialFactory.Create(CredentialSource.AzurePipelines, new Redactor(), environment: _ => null));
 
         Assert.Equal(
             "Credential 'AzurePipelines' needs AZURESUBSCRIPTION_TENANT_ID, AZURESUBSCRIPTION_CLIENT_ID, AZURESUBSCRIPTION_SERVICE_CONNECTION_ID (run inside an AzureCLI@2 or AzurePowerShell@5 task with a workload identity federation service connection) and SYSTEM_ACCESSTOKEN (map it with 'env: SYSTEM_ACCESSTOKEN: $(System.AccessToken)') and SYSTEM_OIDCREQUESTURI (set by the Azure Pipelines agent).",
@@ -119,7 +120,7 @@ public sealed class TokenCredentialFactoryTests
     {
         var environment = Without(PipelinesEnvironment, "SYSTEM_ACCESSTOKEN");
 
-        var exception = Assert.Throws<ReleaseTargetsException>(() => TokenCredentialFactory.Create(CredentialSource.AzurePipelines, environment: environment.GetValueOrDefault));
+        var exception = Assert.Throws<ReleaseTargetsException>(() => TokenCredentialFactory.Create(CredentialSource.AzurePipelines, new Redactor(), environment: environment.GetValueOrDefault));
 
         Assert.Equal("Credential 'AzurePipelines' needs SYSTEM_ACCESSTOKEN (map it with 'env: SYSTEM_ACCESSTOKEN: $(System.AccessToken)').", exception.Message);
     }
@@ -127,7 +128,7 @@ public sealed class TokenCredentialFactoryTests
     [Fact]
     public void Create_WorkloadIdentityWithoutTokenFile_NamesIt()
     {
-        var exception = Assert.Throws<ReleaseTargetsException>(() => TokenCredentialFactory.Create(CredentialSource.WorkloadIdentity, TenantId, ClientId, environment: _ => null));
+        var exception = Assert.Throws<ReleaseTargetsException>(() => TokenCredentialFactory.Create(CredentialSource.WorkloadIdentity, new Redactor(), TenantId, ClientId, environment: _ => null));
 
         Assert.Equal("Credential 'WorkloadIdentity' needs AZURE_FEDERATED_TOKEN_FILE.", exception.Message);
     }
@@ -137,7 +138,7 @@ public sealed class TokenCredentialFactoryTests
     {
         var environment = new Dictionary<string, string> { ["AZURE_TENANT_ID"] = TenantId, ["AZURE_CLIENT_ID"] = ClientId };
 
-        var exception = Assert.Throws<ReleaseTargetsException>(() => TokenCredentialFactory.Create(CredentialSource.Environment, environment: environment.GetValueOrDefault));
+        var exception = Assert.Throws<ReleaseTargetsException>(() => TokenCredentialFactory.Create(CredentialSource.Environment, new Redactor(), environment: environment.GetValueOrDefault));
 
         Assert.Equal("Credential 'Environment' needs AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH.", exception.Message);
     }
@@ -148,7 +149,7 @@ public sealed class TokenCredentialFactoryTests
     [InlineData(CredentialSource.ManagedIdentity)]
     public void Create_SourcesWithoutRequiredSettings_BuildWithEmptyEnvironment(CredentialSource source)
     {
-        var credential = TokenCredentialFactory.Create(source, environment: _ => null);
+        var credential = TokenCredentialFactory.Create(source, new Redactor(), environment: _ => null);
 
         Assert.NotNull(credential);
     }
@@ -183,7 +184,7 @@ public sealed class TokenCredentialFactoryTests
     {
         await using var gitHub = await GitHubTokenEndpointStandIn.StartAsync();
         await using var entra = await EntraTokenEndpointStandIn.StartAsync(errorCode: 700024);
-        var credential = new GitHubActionsOidcCredential(TenantId, ClientId, gitHub.RequestUrl, gitHub.RequestToken, entra.CredentialOptions());
+        var credential = new GitHubActionsOidcCredential(TenantId, ClientId, gitHub.RequestUrl, gitHub.RequestToken, new Redactor(), entra.CredentialOptions());
 
         var failure = await Assert.ThrowsAsync<AuthenticationFailedException>(
             async () => await credential.GetTokenAsync(new TokenRequestContext(["https://storage.azure.com/.default"]), CancellationToken.None));
@@ -199,7 +200,7 @@ public sealed class TokenCredentialFactoryTests
         await using var gitHub = await GitHubTokenEndpointStandIn.StartAsync();
         await using var entra = await EntraTokenEndpointStandIn.StartAsync();
         var wrongToken = "ghs-wrong-" + Guid.NewGuid().ToString("N");
-        var credential = new GitHubActionsOidcCredential(TenantId, ClientId, gitHub.RequestUrl, wrongToken, entra.CredentialOptions());
+        var credential = new GitHubActionsOidcCredential(TenantId, ClientId, gitHub.RequestUrl, wrongToken, new Redactor(), entra.CredentialOptions());
 
         var failure = await Assert.ThrowsAsync<AuthenticationFailedException>(
             async () => await credential.GetTokenAsync(new TokenRequestContext(["https://storage.azure.com/.default"]), CancellationToken.None));

@@ -1,3 +1,4 @@
+using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Push.Reporting;
 
 namespace ReleaseTargets.Tests.Push;
@@ -19,7 +20,7 @@ public sealed class PushReportWriterTests
     [Fact]
     public void ToJson_WithForecast_RecordsItNextToTheDuration()
     {
-        var json = PushReportWriter.ToJson(Report);
+        var json = PushReportWriter.ToJson(Report, new Redactor());
 
         Assert.Contains("\"duration\": \"00:00:02.5000000\"", json, StringComparison.Ordinal);
         Assert.Contains("\"forecastEstimate\": \"00:02:31\"", json, StringComparison.Ordinal);

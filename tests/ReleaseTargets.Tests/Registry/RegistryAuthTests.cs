@@ -1,3 +1,4 @@
+using ReleaseTargets.Diagnostics;
 using System.Text.Json.Nodes;
 using Azure.Core;
 using Microsoft.Extensions.Time.Testing;
@@ -22,7 +23,7 @@ public sealed class RegistryAuthTests
         var root = Directory.CreateTempSubdirectory("rt-acr-").FullName;
         var digest = await OciLayoutWriter.WriteAsync(root, seed: 40, 20_000);
         var log = new CapturingLog();
-        using var publisher = new RegistryPublisher(registry.BaseUri, new RegistryCredentials(entraCredential: new StaticEntraCredential()), new PushRetryOptions(), TimeProvider.System, log);
+        using var publisher = new RegistryPublisher(registry.BaseUri, new RegistryCredentials(entraCredential: new StaticEntraCredential()), new PushRetryOptions(), TimeProvider.System, log, new Redactor());
 
         await publisher.AuthenticateAsync(["team/app"], mountFrom: null, CancellationToken.None);
         var results = await publisher.PushAsync([new RegistryImage(await OciLayoutReader.ReadAsync(root, "app", CancellationToken.None), "team/app")], ["1.0.0"], new RegistryPushOptions { ProgressInterval = TimeSpan.Zero }, CancellationToken.None);
@@ -43,7 +44,7 @@ public sealed class RegistryAuthTests
         await using var registry = await DockerRegistry.StartAsync(RegistryAuthMode.Token);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var http = new HttpClient();
-        using var authenticator = new RegistryAuthenticator(http, registry.BaseUri, ["repository:team/app:pull,push"], new RegistryCredentials(DockerRegistry.Username, DockerRegistry.Password), time, new CapturingLog());
+        using var authenticator = new RegistryAuthenticator(http, registry.BaseUri, ["repository:team/app:pull,push"], new RegistryCredentials(DockerRegistry.Username, DockerRegistry.Password), time, new CapturingLog(), new Redactor());
         await using var progress = new PushProgress(1, time, new CapturingLog(), TimeSpan.Zero);
         await authenticator.AuthenticateAsync(CancellationToken.None);
         Assert.Equal(time.GetUtcNow() + TimeSpan.FromMinutes(5), authenticator.ExpiresOn);
@@ -64,7 +65,7 @@ public sealed class RegistryAuthTests
     {
         await using var registry = await DockerRegistry.StartAsync(RegistryAuthMode.Token);
         registry.Tokens!.FailNext = 2;
-        using var publisher = new RegistryPublisher(registry.BaseUri, new RegistryCredentials(DockerRegistry.Username, DockerRegistry.Password), new PushRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(10) }, TimeProvider.System, new CapturingLog());
+        using var publisher = new RegistryPublisher(registry.BaseUri, new RegistryCredentials(DockerRegistry.Username, DockerRegistry.Password), new PushRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(10) }, TimeProvider.System, new CapturingLog(), new Redactor());
 
         await publisher.AuthenticateAsync(["team/app"], mountFrom: null, CancellationToken.None);
 
@@ -77,7 +78,7 @@ public sealed class RegistryAuthTests
     {
         await using var registry = await DockerRegistry.StartAsync(RegistryAuthMode.Token);
         using var http = new HttpClient();
-        using var authenticator = new RegistryAuthenticator(http, registry.BaseUri, ["repository:team/app:pull,push"], new RegistryCredentials(DockerRegistry.Username, DockerRegistry.Password), TimeProvider.System, new CapturingLog());
+        using var authenticator = new RegistryAuthenticator(http, registry.BaseUri, ["repository:team/app:pull,push"], new RegistryCredentials(DockerRegistry.Username, DockerRegistry.Password), TimeProvider.System, new CapturingLog(), new Redactor());
         await authenticator.AuthenticateAsync(CancellationToken.None);
         var generation = authenticator.Generation;
 
@@ -96,7 +97,7 @@ public sealed class RegistryAuthTests
         await File.WriteAllTextAsync(Path.Combine(root, "app.nupkg"), "package bytes");
         await File.WriteAllTextAsync(Path.Combine(root, "docs", "notes.md"), "# notes");
         var artifact = await OciArtifactBuilder.BuildAsync("release", root, [Path.Combine(root, "app.nupkg"), Path.Combine(root, "docs", "notes.md")]);
-        using var publisher = new RegistryPublisher(registry.BaseUri, RegistryCredentials.Anonymous, new PushRetryOptions(), TimeProvider.System, new CapturingLog());
+        using var publisher = new RegistryPublisher(registry.BaseUri, RegistryCredentials.Anonymous, new PushRetryOptions(), TimeProvider.System, new CapturingLog(), new Redactor());
 
         var results = await publisher.PushAsync([new RegistryImage(artifact, "team/release")], ["1.0.0"], new RegistryPushOptions { ProgressInterval = TimeSpan.Zero }, CancellationToken.None);
 

@@ -1,3 +1,4 @@
+using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Registry;
 using ReleaseTargets.Registry.Auth;
 using ReleaseTargets.Registry.Layout;
@@ -82,7 +83,7 @@ internal sealed class RegistryHarness : IAsyncDisposable
     public async Task<IReadOnlyList<ImageResult>> PushAllAsync(IReadOnlyList<RegistryImage> images, IReadOnlyList<string> tags, string? mountFrom = null, CancellationToken cancellationToken = default)
     {
         Publisher?.Dispose();
-        Publisher = new RegistryPublisher(Proxy.BaseUri, Credentials, Retry, TimeProvider.System, Log);
+        Publisher = new RegistryPublisher(Proxy.BaseUri, Credentials, Retry, TimeProvider.System, Log, new Redactor());
         await Publisher.AuthenticateAsync(images.Select(i => i.Repository), mountFrom, cancellationToken);
         return await Publisher.PushAsync(images, tags, new RegistryPushOptions { ChunkSize = ChunkSize, Concurrency = 2, ProgressInterval = TimeSpan.Zero, MountFrom = mountFrom }, cancellationToken);
     }

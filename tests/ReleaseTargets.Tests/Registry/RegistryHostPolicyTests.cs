@@ -1,3 +1,4 @@
+using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Registry;
 using ReleaseTargets.Registry.Auth;
 using ReleaseTargets.Registry.Layout;
@@ -66,7 +67,7 @@ public sealed class RegistryHostPolicyTests
     [Fact]
     public void A_transport_that_follows_redirects_is_refused()
     {
-        var refused = Assert.Throws<ArgumentException>(() => new RegistryPublisher(new Uri("http://127.0.0.1:5000"), RegistryCredentials.Anonymous, new PushRetryOptions(), TimeProvider.System, new CapturingLog(), new SocketsHttpHandler()));
+        var refused = Assert.Throws<ArgumentException>(() => new RegistryPublisher(new Uri("http://127.0.0.1:5000"), RegistryCredentials.Anonymous, new PushRetryOptions(), TimeProvider.System, new CapturingLog(), new Redactor(), new SocketsHttpHandler()));
 
         Assert.Contains("AllowAutoRedirect = false", refused.Message, StringComparison.Ordinal);
     }
@@ -76,7 +77,7 @@ public sealed class RegistryHostPolicyTests
     {
         await using var registry = await HostileRegistry.StartAsync("pw-" + Guid.NewGuid().ToString("N"), bearer: true);
         registry.RealmOnUploadHost = true;
-        using var publisher = new RegistryPublisher(registry.BaseUri, new RegistryCredentials(HostileRegistry.Username, registry.Password), Retry, TimeProvider.System, new CapturingLog());
+        using var publisher = new RegistryPublisher(registry.BaseUri, new RegistryCredentials(HostileRegistry.Username, registry.Password), Retry, TimeProvider.System, new CapturingLog(), new Redactor());
 
         var refused = await Assert.ThrowsAnyAsync<ReleaseTargetsException>(() => publisher.AuthenticateAsync(["team/app"], mountFrom: null, CancellationToken.None));
 
@@ -142,7 +143,7 @@ public sealed class RegistryHostPolicyTests
         try
         {
             await OciLayoutWriter.WriteAsync(root, seed: 60, 3000);
-            using var publisher = new RegistryPublisher(registry.BaseUri, new RegistryCredentials(HostileRegistry.Username, registry.Password), Retry, TimeProvider.System, new CapturingLog());
+            using var publisher = new RegistryPublisher(registry.BaseUri, new RegistryCredentials(HostileRegistry.Username, registry.Password), Retry, TimeProvider.System, new CapturingLog(), new Redactor());
             await publisher.AuthenticateAsync(["team/app"], mountFrom: null, CancellationToken.None);
             var image = await OciLayoutReader.ReadAsync(root, "app", CancellationToken.None);
             var options = new RegistryPushOptions { ChunkSize = 1024, Concurrency = 1, ProgressInterval = TimeSpan.Zero, UploadHosts = uploadHosts };

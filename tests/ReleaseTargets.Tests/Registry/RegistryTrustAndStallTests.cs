@@ -23,7 +23,7 @@ public sealed class RegistryTrustAndStallTests
     {
         await using var endpoint = SilentEndpoint.HoldOpen();
         var log = new CapturingLog();
-        using var publisher = new RegistryPublisher(endpoint.BaseUri, RegistryCredentials.Anonymous, Retry, TimeProvider.System, log);
+        using var publisher = new RegistryPublisher(endpoint.BaseUri, RegistryCredentials.Anonymous, Retry, TimeProvider.System, log, new Redactor());
 
         var error = await Assert.ThrowsAsync<RequestFailureException>(() => publisher.AuthenticateAsync(["team/app"], null, CancellationToken.None));
 
@@ -41,7 +41,7 @@ public sealed class RegistryTrustAndStallTests
         await using var endpoint = SilentEndpoint.UntrustedTls();
         var log = new CapturingLog();
         // A response timeout a loaded machine's first handshake cannot reach: this test is about the certificate.
-        using var publisher = new RegistryPublisher(endpoint.BaseUri, RegistryCredentials.Anonymous, Retry with { ResponseTimeout = TimeSpan.FromSeconds(30), PerTryTimeout = TimeSpan.FromSeconds(60) }, TimeProvider.System, log);
+        using var publisher = new RegistryPublisher(endpoint.BaseUri, RegistryCredentials.Anonymous, Retry with { ResponseTimeout = TimeSpan.FromSeconds(30), PerTryTimeout = TimeSpan.FromSeconds(60) }, TimeProvider.System, log, new Redactor());
 
         var error = await Assert.ThrowsAsync<RequestFailureException>(() => publisher.AuthenticateAsync(["team/app"], null, CancellationToken.None));
 

@@ -7,7 +7,10 @@ using ReleaseTargets.Push.Artifacts;
 
 namespace ReleaseTargets.Push.Reporting;
 
-/// <summary>The one owner of report formatting: console lines, Markdown for $GITHUB_STEP_SUMMARY, JSON in the state folder.</summary>
+/// <summary>
+/// The one owner of report formatting: console lines (redacted by the run's log), Markdown for $GITHUB_STEP_SUMMARY and
+/// JSON in the state folder (redacted here with the run's <see cref="Redactor"/>).
+/// </summary>
 internal static class PushReportWriter
 {
     public const string JsonFileName = "push-report.json";
@@ -72,7 +75,7 @@ internal static class PushReportWriter
         yield return $"Images {(ok ? "pushed" : "FAILED")}: {images.Count} image{(images.Count == 1 ? "" : "s")}, {Units.Bytes(images.Sum(i => i.Length))} ({Units.Bytes(images.Sum(i => i.BytesSent))} sent), {images.Sum(i => i.Retries)} retries.";
     }
 
-    public static string ToMarkdown(PushReport report)
+    public static string ToMarkdown(PushReport report, Redactor redactor)
     {
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"### Release {report.Version} — push {(report.Succeeded ? "complete" : "failed")}");
@@ -102,25 +105,25 @@ internal static class PushReportWriter
             md.AppendLine().AppendLine(window);
         }
 
-        return Redactor.Redact(md.ToString());
+        return redactor.Redact(md.ToString());
     }
 
     private static string Forecast(PushReport report) =>
         report.ForecastEstimate is { } estimate ? $" (forecast {Units.Duration(estimate)})" : string.Empty;
 
-    public static string ToJson(PushReport report) => Redactor.Redact(JsonSerializer.Serialize(report, Json));
+    public static string ToJson(PushReport report, Redactor redactor) => redactor.Redact(JsonSerializer.Serialize(report, Json));
 
     /// <summary>
     /// Writes the JSON report to <paramref name="reportPath"/> (the run's state folder, outside the user's artifacts) and,
     /// when set, appends Markdown to $GITHUB_STEP_SUMMARY.
     /// </summary>
-    public static async Task WriteAsync(PushReport report, string reportPath, string? stepSummaryPath, CancellationToken cancellationToken = default)
+    public static async Task WriteAsync(PushReport report, Redactor redactor, string reportPath, string? stepSummaryPath, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
-        await File.WriteAllTextAsync(reportPath, ToJson(report), cancellationToken);
+        await File.WriteAllTextAsync(reportPath, ToJson(report, redactor), cancellationToken);
         if (!string.IsNullOrEmpty(stepSummaryPath))
         {
-            await File.AppendAllTextAsync(stepSummaryPath, ToMarkdown(report) + Environment.NewLine, cancellationToken);
+            await File.AppendAllTextAsync(stepSummaryPath, ToMarkdown(report, redactor) + Environment.NewLine, cancellationToken);
         }
     }
 }

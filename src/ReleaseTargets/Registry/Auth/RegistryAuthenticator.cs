@@ -27,6 +27,7 @@ internal sealed class RegistryAuthenticator : IPushCredential, IDisposable
     private readonly RegistryCredentials _credentials;
     private readonly TimeProvider _timeProvider;
     private readonly IReleaseLog _log;
+    private readonly Redactor _redactor;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private RegistryChallenge? _challenge;
     private AuthenticationHeaderValue? _header;
@@ -39,8 +40,11 @@ internal sealed class RegistryAuthenticator : IPushCredential, IDisposable
     /// <param name="http">Client for the token endpoint (redirects off).</param>
     /// <param name="registry">The registry's base URL.</param>
     /// <param name="scopes">Token scopes, e.g. <c>repository:team/app:pull,push</c>.</param>
-    public RegistryAuthenticator(HttpClient http, Uri registry, IReadOnlyList<string> scopes, RegistryCredentials credentials, TimeProvider timeProvider, IReleaseLog log)
+    /// <param name="redactor">The run's redactor: the credentials and every token obtained are registered there.</param>
+    public RegistryAuthenticator(HttpClient http, Uri registry, IReadOnlyList<string> scopes, RegistryCredentials credentials, TimeProvider timeProvider, IReleaseLog log, Redactor redactor)
     {
+        _redactor = redactor;
+        credentials.RegisterWith(redactor);
         _http = http;
         _registry = registry;
         _hosts = new RegistryHostPolicy(registry);
@@ -159,7 +163,7 @@ internal sealed class RegistryAuthenticator : IPushCredential, IDisposable
             var (token, expiresIn) = _credentials.EntraCredential is not null
                 ? await AcrTokenAsync(challenge, cancellationToken)
                 : await BearerTokenAsync(challenge, cancellationToken);
-            Redactor.Register(token);
+            _redactor.Register(token);
             _header = new AuthenticationHeaderValue("Bearer", token);
             _lifetime = expiresIn;
             _expiresOn = _timeProvider.GetUtcNow() + expiresIn;
@@ -200,7 +204,7 @@ internal sealed class RegistryAuthenticator : IPushCredential, IDisposable
         var realm = _hosts.CheckRealm(challenge.Realm, sendsCredentials: true);
         var service = challenge.Service ?? _registry.Host;
         var entra = await _credentials.EntraCredential!.GetTokenAsync(new Azure.Core.TokenRequestContext([AcrScope]), cancellationToken);
-        Redactor.Register(entra.Token);
+        _redactor.Register(entra.Token);
         var exchangeUri = new Uri(realm, "/oauth2/exchange");
         using var exchange = new HttpRequestMessage(HttpMethod.Post, exchangeUri)
         {
@@ -208,7 +212,7 @@ internal sealed class RegistryAuthenticator : IPushCredential, IDisposable
         };
         var refresh = (await SendTokenRequestAsync(exchange, exchangeUri, cancellationToken))["refresh_token"]?.GetValue<string>()
             ?? throw new ReleaseTargetsException($"{exchangeUri} answered without a refresh token.");
-        Redactor.Register(refresh);
+        _redactor.Register(refresh);
 
         var tokenUri = new Uri(realm, "/oauth2/token");
         var form = new List<KeyValuePair<string, string>> { new("grant_type", "refresh_token"), new("service", service), new("refresh_token", refresh) };

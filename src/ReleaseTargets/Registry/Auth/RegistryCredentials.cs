@@ -5,7 +5,8 @@ namespace ReleaseTargets.Registry.Auth;
 /// <summary>
 /// What the registry push authenticates with: a user name and password (basic auth, or the credentials a bearer token
 /// endpoint is asked with), or, for Azure Container Registry, an Entra token credential exchanged for ACR tokens.
-/// Never printed: <see cref="ToString"/> names only the kind.
+/// Never printed: <see cref="ToString"/> names only the kind; the authenticator that uses them registers them with the
+/// run's redactor (<see cref="RegisterWith"/>).
 /// </summary>
 internal sealed class RegistryCredentials
 {
@@ -17,11 +18,6 @@ internal sealed class RegistryCredentials
         if (HasPassword)
         {
             BasicParameter = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{Username}:{Password}"));
-            Diagnostics.Redactor.RegisterBasicCredentials(Username!, Password!);
-        }
-        else
-        {
-            Diagnostics.Redactor.Register(Password);
         }
     }
 
@@ -38,6 +34,19 @@ internal sealed class RegistryCredentials
 
     /// <summary>The <c>Basic</c> header's parameter, base64 of <c>user:password</c>, when both are set.</summary>
     internal string? BasicParameter { get; }
+
+    /// <summary>Registers the password (and, with a user name, the pair and its base64) with <paramref name="redactor"/>.</summary>
+    public void RegisterWith(Diagnostics.Redactor redactor)
+    {
+        if (HasPassword)
+        {
+            redactor.RegisterBasicCredentials(Username!, Password!);
+        }
+        else
+        {
+            redactor.Register(Password);
+        }
+    }
 
     public override string ToString() => EntraCredential is not null ? "Entra ID (ACR token exchange)" : HasPassword ? $"user '{Username}'" : "anonymous";
 }

@@ -21,11 +21,13 @@ internal sealed class RegistryPublisher : IDisposable
     private readonly PushRetryOptions _retry;
     private readonly TimeProvider _timeProvider;
     private readonly IReleaseLog _log;
+    private readonly Redactor _redactor;
     private readonly Dictionary<string, RegistryAuthenticator> _authenticators = new(StringComparer.Ordinal);
 
     /// <param name="registry">The registry's base URL (https, or http on loopback).</param>
+    /// <param name="redactor">The run's redactor: the credentials and every registry token are registered there.</param>
     /// <param name="handler">Transport; default a fresh <see cref="SocketsHttpHandler"/>. It must not follow redirects itself.</param>
-    public RegistryPublisher(Uri registry, RegistryCredentials credentials, PushRetryOptions retry, TimeProvider timeProvider, IReleaseLog log, HttpMessageHandler? handler = null)
+    public RegistryPublisher(Uri registry, RegistryCredentials credentials, PushRetryOptions retry, TimeProvider timeProvider, IReleaseLog log, Redactor redactor, HttpMessageHandler? handler = null)
     {
         // A redirect followed inside the handler would reach a host no RegistryHostPolicy check has seen.
         if (handler is SocketsHttpHandler { AllowAutoRedirect: true } or HttpClientHandler { AllowAutoRedirect: true })
@@ -38,6 +40,7 @@ internal sealed class RegistryPublisher : IDisposable
         _retry = retry;
         _timeProvider = timeProvider;
         _log = log;
+        _redactor = redactor;
         var transport = handler ?? new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         _http = new HttpClient(new ResponseWatchHandler(transport, retry.ResponseTimeout, timeProvider))
         {
@@ -70,7 +73,7 @@ internal sealed class RegistryPublisher : IDisposable
                 old.Dispose();
             }
 
-            var authenticator = new RegistryAuthenticator(_http, _registry, scopes, _credentials, _timeProvider, _log);
+            var authenticator = new RegistryAuthenticator(_http, _registry, scopes, _credentials, _timeProvider, _log, _redactor);
             _authenticators[repository] = authenticator;
             var runner = new RequestRunner(_retry, _timeProvider, authenticator, repository, _log, progress: null, RegistryFaultClassifier.Instance);
             await runner.RunAsync($"Authenticating to {_registry.Authority} for '{repository}'", authenticator.AuthenticateAsync, cancellationToken);
