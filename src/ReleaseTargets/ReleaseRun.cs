@@ -68,17 +68,17 @@ internal sealed class ReleaseRun : IAsyncDisposable
     /// Checks what RefreshCredentials will need — Node.js for the local emulator, or the chosen credential source's
     /// settings — so a missing piece fails before the Build stage, not after it. Mints nothing.
     /// </summary>
-    public void ValidatePrerequisites() => Leaving(() => StorageConnection.CheckPrerequisites(_run, _targetGiven, () => _token.Value));
+    public void ValidatePrerequisites() => _run.Redactor.Leaving(() => StorageConnection.CheckPrerequisites(_run, _targetGiven, () => _token.Value));
 
     /// <summary>Starts timing the Build stage (everything the build does before RefreshCredentials).</summary>
-    public void BeginBuild() => Leaving(_timeline.BeginBuild);
+    public void BeginBuild() => _run.Redactor.Leaving(_timeline.BeginBuild);
 
     /// <summary>Mints fresh credentials right before the push, sized to the forecast of this push.</summary>
-    public Task<SasWindow> RefreshCredentialsAsync(CancellationToken cancellationToken = default) => LeavingAsync(async () =>
+    public Task<SasWindow> RefreshCredentialsAsync(CancellationToken cancellationToken = default) => _run.Redactor.LeavingAsync(async () =>
         (await _refreshed.GetAsync(cancellationToken)).Credentials.Sas.Current.Window);
 
     /// <summary>Uploads every artifact, then the manifest. Credentials are minted first when RefreshCredentials did not run.</summary>
-    public Task<PushReport> PushAsync(CancellationToken cancellationToken = default) => LeavingAsync(async () =>
+    public Task<PushReport> PushAsync(CancellationToken cancellationToken = default) => _run.Redactor.LeavingAsync(async () =>
     {
         if (!_refreshed.TryGet(out _))
         {
@@ -89,7 +89,7 @@ internal sealed class ReleaseRun : IAsyncDisposable
     });
 
     /// <summary>Seals a sharded release (the final job, after every <c>Push --shard</c>): waits, verifies, writes the manifest.</summary>
-    public Task<SealReport> SealAsync(CancellationToken cancellationToken = default) => LeavingAsync(async () =>
+    public Task<SealReport> SealAsync(CancellationToken cancellationToken = default) => _run.Redactor.LeavingAsync(async () =>
     {
         var shards = SealStep.ExpectedShards(_run);
         using var stage = _timeline.Begin(ReleaseStages.Seal);
@@ -100,47 +100,19 @@ internal sealed class ReleaseRun : IAsyncDisposable
     });
 
     /// <summary>Ends the run: closes an open Build stage, prints every stage's duration, saves the history, stops the emulator.</summary>
-    public Task CompleteAsync(bool succeeded) => LeavingAsync(async () =>
+    public Task CompleteAsync(bool succeeded) => _run.Redactor.LeavingAsync(async () =>
     {
         if (Interlocked.Exchange(ref _completed, 1) == 0)
         {
             await _timeline.CompleteAsync(succeeded);
         }
 
-        await DisposeAsync();
-        return true;
-    });
-
-    public async ValueTask DisposeAsync() => await LeavingAsync(async () =>
-    {
         await DisposeOnceAsync();
-        return true;
     });
 
-    /// <summary>
-    /// Every exception that leaves the run carries the run's redactor: its <see cref="ReleaseTargetsException.Message"/>
-    /// masks the secrets this run registered, wherever the caller prints it.
-    /// </summary>
-    private async Task<T> LeavingAsync<T>(Func<Task<T>> entry)
-    {
-        try
-        {
-            return await entry();
-        }
-        catch (ReleaseTargetsException exception)
-        {
-            exception.RedactWith(_run.Redactor);
-            throw;
-        }
-    }
+    public async ValueTask DisposeAsync() => await _run.Redactor.LeavingAsync(DisposeOnceAsync);
 
-    private void Leaving(Action entry) => LeavingAsync(() =>
-    {
-        entry();
-        return Task.FromResult(true);
-    }).GetAwaiter().GetResult();
-
-    private async ValueTask DisposeOnceAsync()
+    private async Task DisposeOnceAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {

@@ -14,6 +14,9 @@ internal sealed partial class Redactor
 {
     public const string Mask = "***";
 
+    private const string Ellipsis = "…";
+    private const int MinimumCutPrefix = 3;
+
     private readonly Lock _gate = new();
     private readonly HashSet<string> _secrets = new(StringComparer.Ordinal);
 
@@ -63,7 +66,8 @@ internal sealed partial class Redactor
             return text ?? string.Empty;
         }
 
-        foreach (var secret in Volatile.Read(ref _ordered))
+        var secrets = Volatile.Read(ref _ordered);
+        foreach (var secret in secrets)
         {
             if (text.Contains(secret, StringComparison.Ordinal))
             {
@@ -71,7 +75,32 @@ internal sealed partial class Redactor
             }
         }
 
-        return RedactPatterns(text);
+        return RedactPatterns(text.Contains(Ellipsis, StringComparison.Ordinal) ? MaskCutSecrets(text, secrets) : text);
+    }
+
+    /// <summary>
+    /// <see cref="ServerText"/> cuts long server text with "…" before any run's secrets are known there, so a secret echoed
+    /// across the cut leaves only its first part, which the whole secret no longer matches: masked here when at least
+    /// <see cref="MinimumCutPrefix"/> characters of it stand right before an ellipsis.
+    /// </summary>
+    private static string MaskCutSecrets(string text, string[] secrets)
+    {
+        for (var at = text.IndexOf(Ellipsis, StringComparison.Ordinal); at >= 0; at = text.IndexOf(Ellipsis, at + 1, StringComparison.Ordinal))
+        {
+            foreach (var secret in secrets)
+            {
+                var longest = Enumerable.Range(MinimumCutPrefix, Math.Max(0, Math.Min(secret.Length - 1, at) - MinimumCutPrefix + 1))
+                    .LastOrDefault(k => string.CompareOrdinal(text, at - k, secret, 0, k) == 0);
+                if (longest > 0)
+                {
+                    text = string.Concat(text.AsSpan(0, at - longest), Mask, text.AsSpan(at));
+                    at = at - longest + Mask.Length;
+                    break;
+                }
+            }
+        }
+
+        return text;
     }
 
     /// <summary>

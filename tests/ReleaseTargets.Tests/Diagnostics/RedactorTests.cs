@@ -114,3 +114,21 @@ public sealed class RedactorTests
         Assert.Equal("Authorization: Bearer *** and ***", Redactor.RedactPatterns("Authorization: Bearer eyJhbGciOi.eyJzdWIiOiIx.c2ln and eyJhbGciOi.eyJzdWIiOiIx.c2ln"));
     }
 }
+
+public sealed class RedactorCutSecretTests
+{
+    [Fact]
+    public void Redact_SecretCutByServerTextsLengthCap_MasksTheFirstPartLeftBeforeTheEllipsis()
+    {
+        var redactor = new ReleaseTargets.Diagnostics.Redactor();
+        const string password = "Zq7+xW2-long-registry-password";
+        redactor.Register(password);
+        var echoed = ReleaseTargets.Diagnostics.ServerText.Sanitize(new string('x', 190) + " " + password + " trailing text")!;
+
+        var text = redactor.Redact(echoed);
+
+        Assert.EndsWith("…", echoed, StringComparison.Ordinal);
+        Assert.DoesNotContain("Zq7+xW2", text, StringComparison.Ordinal);
+        Assert.EndsWith(ReleaseTargets.Diagnostics.Redactor.Mask + "…", text, StringComparison.Ordinal);
+    }
+}
