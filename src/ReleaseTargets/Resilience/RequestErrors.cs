@@ -33,14 +33,3 @@ internal static class RequestErrors
         return $"{step} failed after {attempts} attempt{(attempts == 1 ? "" : "s")}: last error {classifier.Describe(fault)}. Next: {next}";
     }
 }
-
-/// <summary><see cref="RequestErrors"/> for one kind of endpoint, named by its classifier's type.</summary>
-internal static class RequestErrors<TClassifier>
-    where TClassifier : IFaultClassifier, new()
-{
-    private static readonly TClassifier Classifier = new();
-
-    /// <inheritdoc cref="RequestErrors.Describe"/>
-    public static string Describe(string step, Exception fault, FaultKind kind, int attempts, PushRetryOptions options, string target, TimeProvider timeProvider, bool anythingStaged = false) =>
-        RequestErrors.Describe(Classifier, step, fault, kind, attempts, options, target, timeProvider, anythingStaged);
-}

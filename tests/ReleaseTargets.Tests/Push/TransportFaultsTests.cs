@@ -58,8 +58,8 @@ public sealed class TransportFaultsTests
             : new HttpRequestException("ssl", Untrusted);
         var options = new PushRetryOptions();
 
-        var storage = RequestErrors<StorageFaultClassifier>.Describe("Pushing 'a.zip'", fault, kind, 3, options, "releases", TimeProvider.System, anythingStaged: false);
-        var registry = RequestErrors<RegistryFaultClassifier>.Describe("Pushing 'app'", fault, kind, 3, options, "team/app", TimeProvider.System);
+        var storage = RequestErrors.Describe(StorageFaultClassifier.Instance, "Pushing 'a.zip'", fault, kind, 3, options, "releases", TimeProvider.System, anythingStaged: false);
+        var registry = RequestErrors.Describe(RegistryFaultClassifier.Instance, "Pushing 'app'", fault, kind, 3, options, "team/app", TimeProvider.System);
 
         foreach (var message in new[] { storage, registry })
         {
@@ -74,8 +74,8 @@ public sealed class TransportFaultsTests
     {
         var fault = new RequestFailedException(503, "busy", "ServerBusy", null);
 
-        var fresh = RequestErrors<StorageFaultClassifier>.Describe("Listing", fault, FaultKind.Transient, 7, new PushRetryOptions(), "releases", TimeProvider.System, anythingStaged: false);
-        var resumed = RequestErrors<StorageFaultClassifier>.Describe("Listing", fault, FaultKind.Transient, 7, new PushRetryOptions(), "releases", TimeProvider.System, anythingStaged: true);
+        var fresh = RequestErrors.Describe(StorageFaultClassifier.Instance, "Listing", fault, FaultKind.Transient, 7, new PushRetryOptions(), "releases", TimeProvider.System, anythingStaged: false);
+        var resumed = RequestErrors.Describe(StorageFaultClassifier.Instance, "Listing", fault, FaultKind.Transient, 7, new PushRetryOptions(), "releases", TimeProvider.System, anythingStaged: true);
 
         Assert.DoesNotContain("already staged", fresh, StringComparison.Ordinal);
         Assert.Contains("resumes from the blocks already staged", resumed, StringComparison.Ordinal);
@@ -142,7 +142,7 @@ public sealed class TransportFaultsTests
     {
         var fault = new RequestFailedException(400, "Evil\n::error title=pwned::x " + new string('A', 5000), "SomethingNew", null);
 
-        var message = RequestErrors<StorageFaultClassifier>.Describe("Pushing 'a.zip'", fault, FaultKind.Fatal, 1, new PushRetryOptions(), "releases", TimeProvider.System);
+        var message = RequestErrors.Describe(StorageFaultClassifier.Instance, "Pushing 'a.zip'", fault, FaultKind.Fatal, 1, new PushRetryOptions(), "releases", TimeProvider.System);
 
         Assert.Contains(new string('A', 100), message, StringComparison.Ordinal);
         Assert.DoesNotContain(new string('A', ReleaseTargets.Diagnostics.ServerText.MaxMessageLength), message, StringComparison.Ordinal);
