@@ -64,11 +64,9 @@ public sealed class ReleaseBuild : IAsyncDisposable
 
         var environment = EnvironmentVariables.Read();
         var options = settings.Resolve(commandLine.Parameters, environment, commandLine.OwnedByTheBuild(), Directory.GetCurrentDirectory());
-        var redactor = new Redactor();
-        var sink = new RedactingLog(log ?? new ConsoleReleaseLog(), redactor);
-        var cancellation = new ReleaseCancellation(sink);
-        cancellation.Listen();
-        return new ReleaseBuild(Targets.First(t => string.Equals(t, target, StringComparison.OrdinalIgnoreCase)), new ReleaseRun(options, sink, TimeProvider.System, environment, redactor: redactor), cancellation, sink);
+        var release = Start(Targets.First(t => string.Equals(t, target, StringComparison.OrdinalIgnoreCase)), options, environment, log);
+        release.ListenForSignals();
+        return release;
     }
 
     /// <summary>
@@ -79,9 +77,15 @@ public sealed class ReleaseBuild : IAsyncDisposable
     public static ReleaseBuild FromOptions(ReleaseOptions options, IReleaseLog? log = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        return Start(ReleaseStages.Push, options, EnvironmentVariables.Read(), log);
+    }
+
+    /// <summary>The run, its one redactor (which every log line and escaping exception passes) and its cancellation.</summary>
+    private static ReleaseBuild Start(string target, ReleaseOptions options, IReadOnlyDictionary<string, string> environment, IReleaseLog? log)
+    {
         var redactor = new Redactor();
         var sink = new RedactingLog(log ?? new ConsoleReleaseLog(), redactor);
-        return new ReleaseBuild(ReleaseStages.Push, new ReleaseRun(options, sink, TimeProvider.System, EnvironmentVariables.Read(), redactor: redactor), new ReleaseCancellation(sink), sink);
+        return new ReleaseBuild(target, new ReleaseRun(options, sink, TimeProvider.System, environment, redactor: redactor), new ReleaseCancellation(sink), sink);
     }
 
     /// <summary>

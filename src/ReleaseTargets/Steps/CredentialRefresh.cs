@@ -28,40 +28,30 @@ internal static class CredentialRefresh
         using var stopHashing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var hashing = Task.Run(() => discovered.HashAsync(run.BlockSize, stopHashing.Token), stopHashing.Token);
 
-        // The SAS must last through the images too: their size is known once their layouts are read, so then hashing comes first.
-        var prepared = images is null ? null : await PreparedRelease.ReadImagesAsync(await hashing, images, cancellationToken);
-        MintedCredentials minted;
-        StorageConnection connection;
+        PreparedRelease? prepared = null;
+        MintedCredentials? minted = null;
         try
         {
-            connection = await connect(cancellationToken);
+            // The SAS must last through the images too: their size is known once their layouts are read, so then hashing comes first.
+            prepared = images is null ? null : await PreparedRelease.ReadImagesAsync(await hashing, images, cancellationToken);
+            var connection = await connect(cancellationToken);
             var forecast = PushForecaster.Forecast(timeline.HistoryOf(ReleaseStages.PushOf(run.Options.Shard)), prepared?.TotalBytes ?? discovered.TotalBytes, run.Options.Forecast);
             minted = await MintedCredentials.MintAsync(run, connection, forecast, cancellationToken);
-        }
-        catch
-        {
-            // The credential failure is the one to report; the hashing it cut short has nothing to add.
-            await stopHashing.CancelAsync();
-            await Task.WhenAny(hashing);
-            if (prepared is not null)
-            {
-                await prepared.DisposeAsync();
-            }
-
-            throw;
-        }
-
-        try
-        {
             prepared ??= new PreparedRelease(await hashing, Images: null);
             if (prepared.Images is { } toAuthenticate)
             {
                 await toAuthenticate.RefreshCredentialsAsync(run.Environment, token, cancellationToken);
             }
+
+            stage.Complete();
+            return new RefreshedRelease(connection, prepared, minted);
         }
         catch
         {
-            minted.Dispose();
+            // The failure that stopped the stage is the one to report; the hashing it cut short has nothing to add.
+            await stopHashing.CancelAsync();
+            await Task.WhenAny(hashing);
+            minted?.Dispose();
             if (prepared is not null)
             {
                 await prepared.DisposeAsync();
@@ -69,8 +59,5 @@ internal static class CredentialRefresh
 
             throw;
         }
-
-        stage.Complete();
-        return new RefreshedRelease(connection, prepared, minted);
     }
 }
