@@ -24,3 +24,17 @@ public sealed class PublicApiTests
         Assert.Contains($"The public API** is {expected.Length} types", readme, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The README's Layout promises that ReleaseRun only sequences: small, and no state filled in later.</summary>
+public sealed class LayoutTests
+{
+    [Fact]
+    public void ReleaseRun_UnderOneHundredFiftyLinesWithNoNullableField()
+    {
+        var lines = File.ReadAllLines(Path.Combine(Infrastructure.RepositoryRoot.Path, "src", "ReleaseTargets", "ReleaseRun.cs"));
+
+        Assert.True(lines.Length < 150, $"ReleaseRun.cs has {lines.Length} lines.");
+        Assert.DoesNotContain(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\s*private (readonly )?[\w<>.,\s]+\? _\w+;"));
+        Assert.Contains("under 150 lines, no nullable state", File.ReadAllText(Path.Combine(Infrastructure.RepositoryRoot.Path, "README.md")), StringComparison.Ordinal);
+    }
+}
