@@ -41,7 +41,12 @@ internal sealed class ReleaseRun : IAsyncDisposable
         _targetGiven = target is not null;
         _connection = new(ct => StorageConnection.OpenAsync(_run, target, () => _token.Value, _timeline, ct));
         _refreshed = new(ct => CredentialRefresh.RunAsync(_run, _timeline, _connection.GetAsync, () => _token.Value, ct));
-        _sealCredentials = new(async ct => await MintedCredentials.MintAsync(_run, await _connection.GetAsync(ct), SealStep.Forecast(_run), ct));
+        _sealCredentials = new(async ct =>
+        {
+            var connection = await _connection.GetAsync(ct);
+            await connection.EnsureContainerAsync(ct);
+            return await MintedCredentials.MintAsync(_run, connection, SealStep.Forecast(_run), ct);
+        });
     }
 
     /// <summary>A copy of the validated options this run uses: changing it does not change the run.</summary>

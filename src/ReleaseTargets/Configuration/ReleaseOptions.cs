@@ -109,6 +109,12 @@ public sealed class ReleaseOptions
     /// <summary>How long Seal waits for every shard record before it fails naming the missing ones. Default: 30 min.</summary>
     public TimeSpan SealTimeout { get; set; } = ReleaseDefaults.SealTimeout;
 
+    /// <summary>For Verify: also download every byte and check it against the manifest's MD5 and SHA-256. Default: false — lengths, committed blocks and Content-MD5 only.</summary>
+    public bool Download { get; set; }
+
+    /// <summary>For Fetch (<c>--to</c>): the folder the release is downloaded into, created when missing; a file appears there only whole and verified. Default: empty — Fetch needs it.</summary>
+    public string FetchDirectory { get; set; } = string.Empty;
+
     internal bool UsesEmulator => StorageUrl is null;
 
     /// <summary>
@@ -145,6 +151,7 @@ public sealed class ReleaseOptions
         var copy = Clone();
         copy.ArtifactsDirectory = Resolve(ArtifactsDirectory, root);
         copy.StateDirectory = Resolve(StateDirectory, root);
+        copy.FetchDirectory = Resolve(FetchDirectory, root);
         return copy;
     }
 

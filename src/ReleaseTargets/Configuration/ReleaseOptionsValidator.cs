@@ -69,7 +69,7 @@ internal static partial class ReleaseOptionsValidator
             problems.Add("--state-directory is empty: pass --state-directory=.nuke/temp (or another folder this build may write to).");
         }
 
-        foreach (var (name, path) in new[] { ("--artifacts-directory", options.ArtifactsDirectory), ("--state-directory", options.StateDirectory) })
+        foreach (var (name, path) in new[] { ("--artifacts-directory", options.ArtifactsDirectory), ("--state-directory", options.StateDirectory), ("--to", options.FetchDirectory) })
         {
             if (path is not null && path.Contains('\0', StringComparison.Ordinal))
             {

@@ -72,6 +72,8 @@ internal static class ReleaseParameters
             (o, v) => ParameterValues.Int("ShardCount", v, ReleaseOptionsValidator.ShardCount, i => o.ShardCount = i)),
         new("SealTimeout", "How long Seal waits for every shard record before failing naming the missing ones.", "30m",
             (o, v) => ParameterValues.Duration("SealTimeout", v, ReleaseOptionsValidator.SealTimeout, t => o.SealTimeout = t)),
+        new("Download", "For Verify: also download every byte and check MD5 and SHA-256 against the manifest.", "false", (o, v) => ParameterValues.Bool("Download", v, b => o.Download = b)),
+        new("To", "For Fetch: the folder the release is downloaded into (created when missing); files appear only whole and verified.", "(empty: Fetch needs it)", (o, v) => Set(() => o.FetchDirectory = v)),
         new("DisableProactiveRenewal", "Only renew the SAS after a 403, never ahead of expiry.", "false", (o, v) => ParameterValues.Bool("DisableProactiveRenewal", v, b => o.DisableProactiveRenewal = b)),
     ];
 

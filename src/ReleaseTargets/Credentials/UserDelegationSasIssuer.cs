@@ -15,6 +15,9 @@ internal sealed class UserDelegationSasIssuer(BlobServiceClient tokenClient, str
     public const BlobContainerSasPermissions Permissions =
         BlobContainerSasPermissions.Create | BlobContainerSasPermissions.Write | BlobContainerSasPermissions.Read | BlobContainerSasPermissions.List;
 
+    /// <summary>What Verify and Fetch need, and nothing that could change the release: read (blobs, block lists) and list.</summary>
+    public const BlobContainerSasPermissions ReadPermissions = BlobContainerSasPermissions.Read | BlobContainerSasPermissions.List;
+
     public async Task<IssuedSas> IssueAsync(SasWindow window, CancellationToken cancellationToken = default) =>
         await IssueAsync(window, Permissions, cancellationToken);
 

@@ -13,6 +13,10 @@ internal static class ReleaseStages
 
     public const string Seal = "Seal";
 
+    public const string Verify = "Verify";
+
+    public const string Fetch = "Fetch";
+
     /// <summary>
     /// The Push stage of one shard, <c>Push[linux]</c>: each shard forecasts its SAS from its own past pushes (its share of
     /// the bytes), not from the whole release's or another shard's. Without a shard, <see cref="Push"/>. Shard names are

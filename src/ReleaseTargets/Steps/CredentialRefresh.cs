@@ -35,6 +35,7 @@ internal static class CredentialRefresh
             // The SAS must last through the images too: their size is known once their layouts are read, so then hashing comes first.
             prepared = images is null ? null : await PreparedRelease.ReadImagesAsync(await hashing, images, cancellationToken);
             var connection = await connect(cancellationToken);
+            await connection.EnsureContainerAsync(cancellationToken);
             var forecast = PushForecaster.Forecast(timeline.HistoryOf(ReleaseStages.PushOf(run.Options.Shard)), prepared?.TotalBytes ?? discovered.TotalBytes, run.Options.Forecast);
             minted = await MintedCredentials.MintAsync(run, connection, forecast, cancellationToken);
             prepared ??= new PreparedRelease(await hashing, Images: null);

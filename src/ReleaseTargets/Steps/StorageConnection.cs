@@ -39,8 +39,8 @@ internal sealed class StorageConnection : IAsyncDisposable
 
     /// <summary>
     /// Connects: to <paramref name="given"/>, to <c>--storage-url</c> with <paramref name="token"/>, or to a local emulator
-    /// started now; creates the container when asked; against a real account, shares the stage history through it (so
-    /// ephemeral CI agents forecast from every agent's runs) before any forecast is made.
+    /// started now; against a real account, shares the stage history through it (so ephemeral CI agents forecast from every
+    /// agent's runs) before any forecast is made. Creates nothing: a writer calls <see cref="EnsureContainerAsync"/>.
     /// </summary>
     public static async Task<StorageConnection> OpenAsync(RunContext run, StorageTarget? given, Func<TokenCredential> token, StageTimeline timeline, CancellationToken cancellationToken)
     {
@@ -49,7 +49,7 @@ internal sealed class StorageConnection : IAsyncDisposable
             : await StartEmulatorAsync(run, cancellationToken);
         try
         {
-            await connection.PrepareContainerAsync(timeline, cancellationToken);
+            await connection.ShareHistoryAsync(timeline, cancellationToken);
             return connection;
         }
         catch
@@ -114,16 +114,21 @@ internal sealed class StorageConnection : IAsyncDisposable
         return new StorageConnection(run, new StorageTarget(emulator.BlobServiceUri, emulator.CreateTokenCredential(), emulator.CreatePinnedHandler(), IsEmulator: true), emulator);
     }
 
-    private async Task PrepareContainerAsync(StageTimeline timeline, CancellationToken cancellationToken)
+    /// <summary>Creates the container when it is missing and <c>--create-container</c> allows it (Push and Seal; Verify and Fetch only read).</summary>
+    public async Task EnsureContainerAsync(CancellationToken cancellationToken)
     {
-        var container = TokenClient.GetBlobContainerClient(_run.Options.Container);
         if (_run.Options.CreateContainer)
         {
+            var container = TokenClient.GetBlobContainerClient(_run.Options.Container);
             await WithTokenAsync($"Creating container '{_run.Options.Container}'", async ct => await container.CreateIfNotExistsAsync(cancellationToken: ct), cancellationToken);
         }
+    }
 
+    private async Task ShareHistoryAsync(StageTimeline timeline, CancellationToken cancellationToken)
+    {
         if (!Target.IsEmulator)
         {
+            var container = TokenClient.GetBlobContainerClient(_run.Options.Container);
             await timeline.ShareAsync(new BlobStageHistoryStore(container.GetBlobClient(BlobStageHistoryStore.BlobName), _run.Options.HistoryLength, Control, _run.Log), cancellationToken);
         }
     }
