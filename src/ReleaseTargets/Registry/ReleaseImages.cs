@@ -165,7 +165,7 @@ internal sealed class ReleaseImages : IAsyncDisposable
     /// User name and password from the environment; else, for Azure Container Registry, the Entra credential of
     /// <c>--credential</c> exchanged for ACR tokens; else anonymous (the local registry, public token endpoints).
     /// </summary>
-    private static RegistryCredentials Credentials(Uri registry, IReadOnlyDictionary<string, string> environment, Func<TokenCredential> entraCredential)
+    internal static RegistryCredentials Credentials(Uri registry, IReadOnlyDictionary<string, string> environment, Func<TokenCredential> entraCredential)
     {
         var username = environment.GetValueOrDefault(UsernameVariable);
         var password = environment.GetValueOrDefault(PasswordVariable);

@@ -10,11 +10,11 @@ namespace ReleaseTargets.Registry.Layout;
 /// </summary>
 internal sealed class OciLayoutJson
 {
-    private readonly string _directory;
+    private readonly Func<string, ReleaseTargetsException> _problem;
 
-    private OciLayoutJson(string directory, string file, JsonObject root)
+    private OciLayoutJson(Func<string, ReleaseTargetsException> problem, string file, JsonObject root)
     {
-        _directory = directory;
+        _problem = problem;
         File = file;
         Root = root;
     }
@@ -26,7 +26,12 @@ internal sealed class OciLayoutJson
 
     /// <param name="directory">The layout folder.</param>
     /// <param name="file">The file's path inside the layout, as messages show it.</param>
-    public static OciLayoutJson Parse(string directory, string file, ReadOnlySpan<byte> content)
+    public static OciLayoutJson Parse(string directory, string file, ReadOnlySpan<byte> content) =>
+        Parse(file, content, what => OciLayoutReader.Problem(directory, what));
+
+    /// <summary>The same strict read of JSON from elsewhere (a manifest a registry served): <paramref name="problem"/> frames every problem.</summary>
+    /// <param name="file">What messages call the document: <c>index.json</c>, <c>manifest sha256:…</c>.</param>
+    public static OciLayoutJson Parse(string file, ReadOnlySpan<byte> content, Func<string, ReleaseTargetsException> problem)
     {
         JsonNode? node;
         try
@@ -37,12 +42,12 @@ internal sealed class OciLayoutJson
         catch (JsonException exception)
         {
             var where = exception.LineNumber is { } line ? $"line {line + 1}, byte {exception.BytePositionInLine + 1}" : "a property appears twice";
-            throw OciLayoutReader.Problem(directory, $"{file} is not valid JSON ({where})");
+            throw problem($"{file} is not valid JSON ({where})");
         }
 
         return node is JsonObject root
-            ? new OciLayoutJson(directory, file, root)
-            : throw OciLayoutReader.Problem(directory, $"{file} holds {KindOf(node)}, not a JSON object");
+            ? new OciLayoutJson(problem, file, root)
+            : throw problem($"{file} holds {KindOf(node)}, not a JSON object");
     }
 
     /// <summary>A string property, or null when absent.</summary>
@@ -64,7 +69,7 @@ internal sealed class OciLayoutJson
     public IReadOnlyList<JsonObject> Elements(JsonObject parent, string name) =>
         Array(parent, name) is not { } array ? [] : array.Select((node, i) => node as JsonObject ?? throw Problem($"{array.GetPath()}[{i}] is {KindOf(node)}, not an object")).ToList();
 
-    public ReleaseTargetsException Problem(string what) => OciLayoutReader.Problem(_directory, $"{File}: {what}");
+    public ReleaseTargetsException Problem(string what) => _problem($"{File}: {what}");
 
     private JsonValue? Value(JsonObject parent, string name, JsonValueKind kind, string expected) => (JsonValue?)Node(parent, name, kind, expected);
 

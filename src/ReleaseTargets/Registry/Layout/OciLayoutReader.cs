@@ -146,7 +146,8 @@ internal static class OciLayoutReader
         }
     }
 
-    private static (string Digest, long Size, string MediaType) Describe(OciLayoutJson file, JsonObject descriptor)
+    /// <summary>A descriptor's digest (sha256 only), size and media type ("" when absent), checked: a bad one fails naming the file.</summary>
+    internal static (string Digest, long Size, string MediaType) Describe(OciLayoutJson file, JsonObject descriptor)
     {
         var digest = file.String(descriptor, "digest");
         if (!OciDigest.IsValid(digest))

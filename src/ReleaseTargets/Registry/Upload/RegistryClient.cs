@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Registry.Auth;
 using ReleaseTargets.Registry.Layout;
 using ReleaseTargets.Registry.Resilience;
@@ -93,8 +94,35 @@ internal sealed class RegistryClient(HttpClient http, RegistryHostPolicy hosts, 
     /// <summary>The digest a tag or digest reference resolves to, or null when absent.</summary>
     public async Task<string?> HeadManifestAsync(string reference, string mediaType, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Head, Path($"manifests/{reference}"), null, cancellationToken, RegistryResponseClassifier.IsNotFound, mediaType);
-        return RegistryResponseClassifier.IsNotFound(response) ? null : response.Headers.TryGetValues("Docker-Content-Digest", out var d) ? d.FirstOrDefault() : null;
+        using var response = await SendAsync(HttpMethod.Head, Path($"manifests/{reference}"), null, cancellationToken, RegistryResponseClassifier.IsNotFound, [mediaType]);
+        return RegistryResponseClassifier.IsNotFound(response) ? null : DigestHeader(response);
+    }
+
+    /// <summary>
+    /// The manifest a tag or digest reference names, as served (bytes, media type, <c>Docker-Content-Digest</c>), or null
+    /// when absent. At most <paramref name="maxBytes"/> are read: a larger manifest is refused whether or not its length
+    /// was declared (a hostile registry must not make us buffer gigabytes). The digest is the registry's word: hash the bytes.
+    /// </summary>
+    public async Task<FetchedManifest?> GetManifestAsync(string reference, IReadOnlyList<string> mediaTypes, CancellationToken cancellationToken, int maxBytes = RegistryDefaults.MaxManifestBytes)
+    {
+        using var response = await SendAsync(HttpMethod.Get, Path($"manifests/{reference}"), null, cancellationToken, RegistryResponseClassifier.IsNotFound, mediaTypes);
+        if (RegistryResponseClassifier.IsNotFound(response))
+        {
+            return null;
+        }
+
+        var tooLarge = $"The registry served manifest {Describe(reference)} larger than the {maxBytes} bytes a manifest may have";
+        if (response.Content.Headers.ContentLength is { } declared && declared > maxBytes)
+        {
+            throw new ReleaseTargetsException($"{tooLarge} ({declared} bytes declared): not read.");
+        }
+
+        var buffer = new byte[maxBytes + 1];
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var read = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+        return read > maxBytes
+            ? throw new ReleaseTargetsException($"{tooLarge}: reading stopped there.")
+            : new FetchedManifest(buffer[..read], ServerText.Sanitize(response.Content.Headers.ContentType?.MediaType), DigestHeader(response));
     }
 
     /// <summary>Turns an error answer into a <see cref="RegistryRequestException"/> with the OCI error code from the body.</summary>
@@ -127,12 +155,12 @@ internal sealed class RegistryClient(HttpClient http, RegistryHostPolicy hosts, 
 
     private Uri Path(string rest) => new(registry, $"/v2/{repository}/{rest}");
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri uri, HttpContent? content, CancellationToken cancellationToken, Func<HttpResponseMessage, bool>? alsoAccepted = null, string? accept = null)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri uri, HttpContent? content, CancellationToken cancellationToken, Func<HttpResponseMessage, bool>? alsoAccepted = null, IReadOnlyList<string>? accept = null)
     {
         using var request = new HttpRequestMessage(method, uri) { Content = content };
-        if (accept is not null)
+        foreach (var mediaType in accept ?? [])
         {
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(mediaType));
         }
 
         authenticator.Apply(request);
@@ -154,6 +182,9 @@ internal sealed class RegistryClient(HttpClient http, RegistryHostPolicy hosts, 
             throw await FailureAsync(request, response, cancellationToken);
         }
     }
+
+    private static string? DigestHeader(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Docker-Content-Digest", out var digests) ? ServerText.Sanitize(digests.FirstOrDefault()) : null;
 
     private Uri LocationOf(HttpResponseMessage response, Uri? fallback = null)
     {

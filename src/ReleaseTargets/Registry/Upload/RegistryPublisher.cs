@@ -9,7 +9,7 @@ using ReleaseTargets.Push.Reporting;
 namespace ReleaseTargets.Registry.Upload;
 
 /// <summary>
-/// Publishes a release's images to one registry: <see cref="AuthenticateAsync"/> right before the push (RefreshCredentials)
+/// Publishes a release's images to one registry: <see cref="AuthenticateAsync(IEnumerable{string}, string?, CancellationToken)"/> right before the push (RefreshCredentials)
 /// gets a fresh credential per repository; <see cref="PushAsync"/> pushes the images one after the other, each tag whole
 /// or absent, stopping at the first image that fails (the rest are reported as not attempted).
 /// </summary>
@@ -58,11 +58,15 @@ internal sealed class RegistryPublisher : IDisposable
     public RegistryAuthenticator? AuthenticatorFor(string repository) => _authenticators.GetValueOrDefault(repository);
 
     /// <summary>Authenticates for every repository (push and pull, plus pull on <paramref name="mountFrom"/>) right before the push.</summary>
-    public async Task AuthenticateAsync(IEnumerable<string> repositories, string? mountFrom, CancellationToken cancellationToken)
+    public Task AuthenticateAsync(IEnumerable<string> repositories, string? mountFrom, CancellationToken cancellationToken) =>
+        AuthenticateAsync(repositories, mountFrom, pullOnly: false, cancellationToken);
+
+    /// <summary>Authenticates for every repository; with <paramref name="pullOnly"/> (a reader, e.g. Verify) asks only <c>repository:&lt;r&gt;:pull</c>.</summary>
+    public async Task AuthenticateAsync(IEnumerable<string> repositories, string? mountFrom, bool pullOnly, CancellationToken cancellationToken)
     {
         foreach (var repository in repositories.Distinct(StringComparer.Ordinal))
         {
-            List<string> scopes = [$"repository:{repository}:pull,push"];
+            List<string> scopes = [$"repository:{repository}:{(pullOnly ? "pull" : "pull,push")}"];
             if (mountFrom is not null && mountFrom != repository)
             {
                 scopes.Add($"repository:{mountFrom}:pull");
@@ -122,6 +126,17 @@ internal sealed class RegistryPublisher : IDisposable
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// A client and a runner on the session <see cref="AuthenticateAsync(IEnumerable{string}, string?, bool, CancellationToken)"/>
+    /// opened for <paramref name="repository"/>, for requests outside a push (a verifier's reads). No other host is allowed.
+    /// </summary>
+    public (RegistryClient Client, RequestRunner Runner) SessionFor(string repository)
+    {
+        var authenticator = _authenticators.GetValueOrDefault(repository) ?? throw new InvalidOperationException($"No session for '{repository}': authenticate first.");
+        return (new RegistryClient(_http, new RegistryHostPolicy(_registry), repository, authenticator),
+            new RequestRunner(_retry, _timeProvider, authenticator, repository, _log, progress: null, RegistryFaultClassifier.Instance));
     }
 
     public void Dispose()
