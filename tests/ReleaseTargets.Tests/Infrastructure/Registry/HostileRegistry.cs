@@ -67,6 +67,12 @@ public sealed class HostileRegistry : IAsyncDisposable
 
     public IEnumerable<SeenRequest> OnUploadHost => Requests.Where(r => r.Host == UploadHost);
 
+    /// <summary>What <c>GET</c>/<c>HEAD /v2/&lt;repo&gt;/manifests/&lt;reference&gt;</c> answers, by reference (any repository); absent: 404.</summary>
+    public ConcurrentDictionary<string, ServedManifest> Manifests { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Makes <c>HEAD</c> of the blob answer 200 (without a length), as if it had been pushed.</summary>
+    public void AddBlob(string digest) => _blobs[digest] = 0;
+
     /// <param name="password">The password the registry accepts for <see cref="Username"/>.</param>
     /// <param name="bearer">Token auth (realm <c>/token</c> on the registry's host, asked with the basic pair) instead of basic.</param>
     public static async Task<HostileRegistry> StartAsync(string password, bool bearer)
@@ -143,6 +149,9 @@ public sealed class HostileRegistry : IAsyncDisposable
             case ("HEAD", _) when path.Contains("/blobs/", StringComparison.Ordinal):
                 context.Response.StatusCode = _blobs.ContainsKey(path[(path.LastIndexOf('/') + 1)..]) ? 200 : 404;
                 return;
+            case ("GET" or "HEAD", _) when path.Contains("/manifests/", StringComparison.Ordinal):
+                await ServeManifestAsync(context, path[(path.LastIndexOf('/') + 1)..]);
+                return;
             case ("POST", _) when path.EndsWith("/blobs/uploads/", StringComparison.Ordinal):
                 await AnswerUploadAsync(context);
                 return;
@@ -158,6 +167,38 @@ public sealed class HostileRegistry : IAsyncDisposable
             default:
                 context.Response.StatusCode = 404;
                 return;
+        }
+    }
+
+    private async Task ServeManifestAsync(HttpContext context, string reference)
+    {
+        if (!Manifests.TryGetValue(reference, out var served))
+        {
+            context.Response.StatusCode = 404;
+            return;
+        }
+
+        context.Response.ContentType = served.MediaType;
+        if (served.DigestHeader is { } digest)
+        {
+            context.Response.Headers["Docker-Content-Digest"] = digest;
+        }
+
+        if (served.DeclareLength)
+        {
+            context.Response.ContentLength = served.Content.Length;
+        }
+
+        if (context.Request.Method == "GET")
+        {
+            try
+            {
+                await context.Response.Body.WriteAsync(served.Content);
+            }
+            catch (Exception exception) when (exception is IOException or OperationCanceledException)
+            {
+                // The client stopped reading (an oversized manifest): what it is tested for.
+            }
         }
     }
 
@@ -208,6 +249,9 @@ public sealed class HostileRegistry : IAsyncDisposable
         context.Response.Headers.Location = $"http://{UploadHost}{path}";
         context.Response.Headers["Range"] = $"0-{Math.Max(0, session.Length - 1)}";
     }
+
+    /// <summary>A manifest answer: the bytes, their <c>Content-Type</c>, a <c>Docker-Content-Digest</c> (true or not), and whether <c>Content-Length</c> is sent.</summary>
+    public sealed record ServedManifest(byte[] Content, string MediaType, string? DigestHeader, bool DeclareLength = true);
 
     /// <summary>One request as the server saw it: which host (<c>ip:port</c>) it reached and its Authorization header ("" when none).</summary>
     public sealed record SeenRequest(string Host, string Method, string PathAndQuery, string Authorization);
