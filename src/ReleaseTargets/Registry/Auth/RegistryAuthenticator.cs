@@ -237,7 +237,7 @@ internal sealed class RegistryAuthenticator : IPushCredential, IDisposable
         {
             var hint = RegistryResponseClassifier.IsRefusal(response)
                 ? _credentials.EntraCredential is not null
-                    ? "the Entra identity was refused: give it the AcrPush role on the registry."
+                    ? $"the Entra identity was refused: give it the {(_scopes.Any(x => x.EndsWith(":push", StringComparison.Ordinal) || x.Contains(",push", StringComparison.Ordinal)) ? "AcrPush" : "AcrPull")} role on the registry."
                     : "check RELEASETARGETS_REGISTRY_USERNAME and RELEASETARGETS_REGISTRY_PASSWORD."
                 : "re-run the push; if it keeps failing, check the registry's token service.";
             throw new ReleaseTargetsException($"The registry token endpoint {endpoint.GetLeftPart(UriPartial.Path)} answered {RegistryResponseClassifier.Status(response)} for {string.Join(' ', _scopes)} as {_credentials}: {hint}");
