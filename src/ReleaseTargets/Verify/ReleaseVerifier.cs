@@ -120,6 +120,12 @@ internal sealed class ReleaseVerifier(
                     findings.Add(Finding(artifact.Name, $"could not be read: {failed.Message}"));
                     return;
                 }
+                catch (InvalidDataException)
+                {
+                    // The SDK's transfer validation: the bytes received are not what the blob's stored Content-MD5 says.
+                    findings.Add(Finding(artifact.Name, "holds bytes that do not match its stored Content-MD5 (the download's own check refused them)"));
+                    return;
+                }
 
                 Interlocked.Add(ref downloaded, artifact.Size);
                 if (Convert.ToBase64String(hashes.Md5) is var md5 && md5 != artifact.Md5)
