@@ -27,7 +27,7 @@ internal sealed record VerifyResult(
     /// <summary>What was compared, for the report: a metadata check cannot see bytes changed behind an unchanged Content-MD5.</summary>
     public string Depth => Downloaded
         ? "every byte read and hashed (MD5, and SHA-256 where the manifest has one)"
-        : "length and stored Content-MD5 from one listing; the bytes were not read (--download reads and hashes every byte)";
+        : "length and stored Content-MD5 from one listing, committed block IDs of artifacts staged in blocks; the bytes were not read (--download reads and hashes every byte)";
 
     /// <summary>The error that fails the build, naming every finding and what to do; null when verified.</summary>
     public ReleaseTargetsException? Failure()

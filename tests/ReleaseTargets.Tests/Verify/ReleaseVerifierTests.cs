@@ -35,14 +35,14 @@ public sealed class ReleaseVerifierTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task VerifyAsync_BlobsRewrittenWithSameLength_MetadataNamesTheOneWithANewMd5AndDownloadNamesBoth()
+    public async Task VerifyAsync_BlobsRewrittenWithSameLength_MetadataNamesTheNewMd5AndTheForeignBlocksAndDownloadNamesBothBytes()
     {
         await using var h = await PushHarness.StartAsync(azurite, ("app.bin", Big), ("notes.txt", 100));
         await h.PushAsync();
         var app = h.Direct.GetBlobClient($"{h.Version}/app.bin");
         var oldMd5 = (await app.GetPropertiesAsync()).Value.ContentHash;
         // Same length, other bytes, and the old Content-MD5 kept as the blob's property (a commit's header is not checked
-        // against the bytes): the listing cannot tell, only the bytes can.
+        // against the bytes): the listing cannot tell; the committed block IDs (not a push's) and the bytes can.
         var forged = h.Direct.GetBlockBlobClient($"{h.Version}/app.bin");
         var blockId = Convert.ToBase64String("forged"u8);
         using (var bytes = new MemoryStream(Bytes(Big, seed: 9)))
@@ -59,8 +59,11 @@ public sealed class ReleaseVerifierTests(AzuriteFixture azurite)
         var downloaded = await VerifyHarness.VerifyAsync(azurite, h.Version, download: true);
 
         Assert.Equal(VerifyStatus.Mismatch, metadata.Status);
-        var notes = Assert.Single(metadata.Findings);
-        Assert.Equal("'notes.txt'", notes.Name);
+        Assert.Equal(["'app.bin'", "'notes.txt'"], metadata.Findings.Select(f => f.Name));
+        Assert.Equal(
+            $"has 1 committed blocks that are not the blocks a push of this content commits (block 0 has ID '{blockId}', {Big} bytes): its bytes were replaced behind an unchanged Content-MD5 (--download reads and hashes them)",
+            metadata.Findings[0].Problem);
+        var notes = metadata.Findings[1];
         Assert.StartsWith("as 100 bytes with MD5 '", notes.Problem, StringComparison.Ordinal);
         Assert.Contains("' is 100 bytes with MD5 '", notes.Problem, StringComparison.Ordinal);
         Assert.Contains("the bytes were not read (--download reads and hashes every byte)", metadata.Failure()!.Message, StringComparison.Ordinal);
