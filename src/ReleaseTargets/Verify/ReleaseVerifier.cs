@@ -43,7 +43,7 @@ internal sealed class ReleaseVerifier(
             var (status, findings) = await new UnpublishedRelease(container, runner, store, control).DescribeAsync(version, cancellationToken);
             result = Result(status, findings);
         }
-        else if (stored.Value is not { Artifacts: not null } manifest)
+        else if (stored.Value is not { Artifacts: not null } manifest || manifest.Artifacts.Any(a => a?.Name is null || a.Md5 is null))
         {
             result = Result(VerifyStatus.Mismatch, [new VerifyFinding($"'{ReleaseManifest.FileName}'", "is not a readable release manifest (not the JSON a push or Seal writes), so no artifact could be checked")]);
         }
