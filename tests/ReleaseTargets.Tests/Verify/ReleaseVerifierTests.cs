@@ -153,6 +153,26 @@ public sealed class ReleaseVerifierTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task VerifyAsync_WithDownload_ChecksTheManifestsSha256WhereItHasOne()
+    {
+        await using var h = await PushHarness.StartAsync(azurite, ("a.bin", 700), ("b.bin", 800));
+        await h.PushAsync();
+        var manifestBlob = h.Direct.GetBlobClient(ReleaseManifest.BlobNameFor(h.Version));
+        var manifest = ReleaseManifest.FromJson((await manifestBlob.DownloadContentAsync()).Value.Content.ToString())!;
+        var right = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(h.PathOf("a.bin"))));
+        var wrong = new string('0', 64);
+        // a.bin with its true SHA-256, b.bin with a wrong one: only b.bin is named.
+        var withSha = manifest with { Artifacts = [manifest.Artifacts[0] with { Sha256 = right }, manifest.Artifacts[1] with { Sha256 = wrong }] };
+        await manifestBlob.UploadAsync(BinaryData.FromString(withSha.ToJson()), overwrite: true);
+
+        var result = await VerifyHarness.VerifyAsync(azurite, h.Version, download: true);
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal("'b.bin'", finding.Name);
+        Assert.Equal($"holds bytes with SHA-256 '{Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(h.PathOf("b.bin"))))}', not the manifest's '{wrong}'", finding.Problem);
+    }
+
+    [Fact]
     public async Task VerifyAsync_BlobUnderTheVersionNotInTheManifest_IsAWarningNotAFailure()
     {
         await using var h = await PushHarness.StartAsync(azurite, ("a.bin", 700));
