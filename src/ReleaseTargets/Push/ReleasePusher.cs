@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using ReleaseTargets.Resilience;
 using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Push.Artifacts;
@@ -188,16 +187,8 @@ internal sealed class ReleasePusher(
     /// created without asking first.
     /// </summary>
     private async Task<Dictionary<string, CommittedBlob>> ListCommittedAsync(string prefix, RequestRunner runner, StrongBox<int> control, CancellationToken cancellationToken) =>
-        await runner.RunAsync($"Listing release '{prefix}'", async ct =>
-        {
-            var found = new Dictionary<string, CommittedBlob>(StringComparer.Ordinal);
-            await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix + "/" }, ct))
-            {
-                found[item.Name] = new CommittedBlob(item.Properties.ContentLength ?? 0, item.Properties.ContentHash ?? []);
-            }
-
-            return found;
-        }, cancellationToken, control);
+        (await StoredBlobs.ListAsync(container, runner, $"Listing release '{prefix}'", prefix + "/", control, cancellationToken))
+            .ToDictionary(p => p.Key, p => new CommittedBlob(p.Value.Properties.ContentLength ?? 0, p.Value.Properties.ContentHash ?? []), StringComparer.Ordinal);
 
     private ArtifactResult Result(Artifact a, ArtifactOutcome outcome) =>
         new(a.RelativePath, a.BlobName, container.GetBlobClient(a.BlobName).Uri, a.Length, Convert.ToBase64String(a.Md5), outcome, TimeSpan.Zero, 0, 0, 0, 0);

@@ -58,4 +58,28 @@ public sealed class BlockPlanTests
 
         Assert.Equal(0, Assert.Single(plan.Blocks).Length);
     }
+
+    [Fact]
+    public void CommittedListProblem_ThePlanAsCommitted_IsNone()
+    {
+        var artifact = Sample(2560, 1024);
+
+        Assert.Null(BlockPlan.CommittedListProblem(artifact.Md5, 2560, Committed(BlockPlan.For(artifact))));
+        Assert.Null(BlockPlan.CommittedListProblem(artifact.Md5, 2560, []));
+    }
+
+    [Fact]
+    public void CommittedListProblem_OtherContentReorderedOrShort_NamesTheFirstBlockThatDiffers()
+    {
+        var artifact = Sample(2560, 1024);
+        var plan = Committed(BlockPlan.For(artifact));
+        var other = Committed(BlockPlan.For(Sample(2560, 1024, first: 9)));
+
+        Assert.StartsWith("has 3 committed blocks that are not the blocks a push of this content commits (block 0 has ID", BlockPlan.CommittedListProblem(artifact.Md5, 2560, other), StringComparison.Ordinal);
+        Assert.Contains("(block 0 has ID", BlockPlan.CommittedListProblem(artifact.Md5, 2560, [plan[1], plan[0], plan[2]]), StringComparison.Ordinal);
+        Assert.Equal("has committed blocks of 2048 bytes in all, not 2560", BlockPlan.CommittedListProblem(artifact.Md5, 2560, [plan[0], plan[1] with { Length = 1024 }]));
+        Assert.Contains("(block 0 has ID 'not base64!'", BlockPlan.CommittedListProblem(artifact.Md5, 2560, [("not base64!", 2560)]), StringComparison.Ordinal);
+    }
+
+    private static List<(string Id, long Length)> Committed(BlockPlan plan) => plan.Blocks.Select(b => (b.Id, (long)b.Length)).ToList();
 }

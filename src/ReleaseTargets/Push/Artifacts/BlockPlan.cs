@@ -54,4 +54,45 @@ internal sealed class BlockPlan
 
         return new BlockPlan(artifact, blockSize, blocks);
     }
+
+    /// <summary>
+    /// Whether a committed block list is one a push of this content commits: every ID in the format <see cref="For"/> gives,
+    /// naming this MD5, one block size, indices in order, and block lengths that add up to <paramref name="length"/>. A blob
+    /// put in one request has no committed blocks, and there is nothing to compare (null).
+    /// </summary>
+    /// <returns>Null when the list matches (or is empty); else what differs, worded to follow the blob's name.</returns>
+    public static string? CommittedListProblem(byte[] md5, long length, IReadOnlyList<(string Id, long Length)> committed)
+    {
+        if (committed.Count == 0)
+        {
+            return null;
+        }
+
+        var content = Convert.ToHexString(md5);
+        long blockSize = -1;
+        long total = 0;
+        for (var i = 0; i < committed.Count; i++)
+        {
+            var (id, size) = committed[i];
+            var parts = TryDecode(id)?.Split('-');
+            var expectedSize = parts is [_, var bs, _] && long.TryParse(bs, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : -1;
+            blockSize = i == 0 ? expectedSize : blockSize;
+            var fits = parts is [var hex, _, var index] && hex == content && expectedSize == blockSize && blockSize > 0 && index == $"{i:d6}"
+                && (i == committed.Count - 1 ? size > 0 && size <= blockSize : size == blockSize);
+            if (!fits)
+            {
+                return $"has {committed.Count} committed blocks that are not the blocks a push of this content commits (block {i} has ID '{id}', {size} bytes)";
+            }
+
+            total += size;
+        }
+
+        return total == length ? null : $"has committed blocks of {total} bytes in all, not {length}";
+    }
+
+    private static string? TryDecode(string id)
+    {
+        var bytes = new byte[id.Length];
+        return Convert.TryFromBase64String(id, bytes, out var written) ? Encoding.ASCII.GetString(bytes, 0, written) : null;
+    }
 }

@@ -15,6 +15,9 @@ internal static class PushReportWriter
 {
     public const string JsonFileName = "push-report.json";
 
+    /// <summary>The JSON report of Verify, beside the push's in the state folder.</summary>
+    public const string VerifyJsonFileName = "verify-report.json";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
@@ -54,6 +57,18 @@ internal static class PushReportWriter
         yield return $"Seal {(report.AlreadySealed ? "confirmed (already sealed with exactly these artifacts)" : "complete")}: release '{report.Version}', {report.Shards} shards, {report.Artifacts} artifacts, " +
             $"{Units.Bytes(report.TotalBytes)} verified against storage in {Units.Duration(report.Duration)} (waited {Units.Duration(report.Waited)} for shards), {report.Retries} retries.";
         yield return $"Release manifest: {report.ManifestUrl}";
+    }
+
+    /// <summary>One line per finding, then how the verification ended and what it compared.</summary>
+    public static IEnumerable<string> ToLines(Verify.VerifyResult result)
+    {
+        foreach (var f in result.Findings)
+        {
+            yield return $"  {f.Name} {f.Problem}";
+        }
+
+        yield return $"Verify {(result.Succeeded ? "complete" : "FAILED")}: release '{result.Version}' {result.Status}, {result.ArtifactsChecked} artifacts checked ({result.Depth}), " +
+            $"{Units.Bytes(result.BytesDownloaded)} downloaded, {result.Findings.Count} problem(s), {result.Unlisted.Count} blob(s) not in the manifest, in {Units.Duration(result.Duration)}, {result.Retries} retries.";
     }
 
     /// <summary>One line per image (where it went, blobs reused, time, retries), then the images' totals.</summary>
@@ -108,6 +123,38 @@ internal static class PushReportWriter
         return redactor.Redact(md.ToString());
     }
 
+    /// <summary>The verification as a step-summary table: one row per problem (a release of thousands of artifacts stays short).</summary>
+    public static string ToMarkdown(Verify.VerifyResult result, Redactor redactor)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"### Release {result.Version} — verify {(result.Succeeded ? "complete" : "failed")}: {result.Status}");
+        md.AppendLine();
+        md.AppendLine("| Item | Problem |");
+        md.AppendLine("|---|---|");
+        foreach (var f in result.Findings)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| `{Cell(f.Name)}` | {Cell(f.Problem)} |");
+        }
+
+        if (result.Findings.Count == 0)
+        {
+            md.AppendLine("| every artifact | matches the manifest |");
+        }
+
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"{result.ArtifactsChecked} artifacts checked: {result.Depth}; {Units.Bytes(result.BytesDownloaded)} downloaded; {result.Unlisted.Count} blob(s) not in the manifest; {Units.Duration(result.Duration)}; {result.Retries} retries.");
+        return redactor.Redact(md.ToString());
+    }
+
+    public static string ToJson(Verify.VerifyResult result, Redactor redactor) => redactor.Redact(JsonSerializer.Serialize(result, Json));
+
+    /// <summary>Writes the JSON report of a verification to <paramref name="reportPath"/> and appends its table to $GITHUB_STEP_SUMMARY when set.</summary>
+    public static Task WriteAsync(Verify.VerifyResult result, Redactor redactor, string reportPath, string? stepSummaryPath, CancellationToken cancellationToken = default) =>
+        WriteFilesAsync(ToJson(result, redactor), () => ToMarkdown(result, redactor), reportPath, stepSummaryPath, cancellationToken);
+
+    // A table cell is one line without an unescaped '|'.
+    private static string Cell(string text) => text.ReplaceLineEndings(" ").Replace("|", "\\|", StringComparison.Ordinal);
+
     private static string Forecast(PushReport report) =>
         report.ForecastEstimate is { } estimate ? $" (forecast {Units.Duration(estimate)})" : string.Empty;
 
@@ -117,13 +164,16 @@ internal static class PushReportWriter
     /// Writes the JSON report to <paramref name="reportPath"/> (the run's state folder, outside the user's artifacts) and,
     /// when set, appends Markdown to $GITHUB_STEP_SUMMARY.
     /// </summary>
-    public static async Task WriteAsync(PushReport report, Redactor redactor, string reportPath, string? stepSummaryPath, CancellationToken cancellationToken = default)
+    public static Task WriteAsync(PushReport report, Redactor redactor, string reportPath, string? stepSummaryPath, CancellationToken cancellationToken = default) =>
+        WriteFilesAsync(ToJson(report, redactor), () => ToMarkdown(report, redactor), reportPath, stepSummaryPath, cancellationToken);
+
+    private static async Task WriteFilesAsync(string json, Func<string> markdown, string reportPath, string? stepSummaryPath, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
-        await File.WriteAllTextAsync(reportPath, ToJson(report, redactor), cancellationToken);
+        await File.WriteAllTextAsync(reportPath, json, cancellationToken);
         if (!string.IsNullOrEmpty(stepSummaryPath))
         {
-            await File.AppendAllTextAsync(stepSummaryPath, ToMarkdown(report, redactor) + Environment.NewLine, cancellationToken);
+            await File.AppendAllTextAsync(stepSummaryPath, markdown() + Environment.NewLine, cancellationToken);
         }
     }
 }
