@@ -63,9 +63,9 @@ internal sealed class PartialFile : IRangeStore, IDisposable
     {
         lock (_gate)
         {
+            // Saved with the first range written: a state without a range resumes nothing.
             _etag = etag.ToString();
             _written.Clear();
-            SaveLocked();
         }
     }
 
@@ -83,7 +83,12 @@ internal sealed class PartialFile : IRangeStore, IDisposable
         lock (_gate)
         {
             _written.Add(range);
-            SaveLocked();
+
+            // A file of one range is whole once written: its state would resume nothing (200 × 1 MiB: 400 writes saved).
+            if (RangedBlobReader.RangeCount(_length) > 1)
+            {
+                SaveLocked();
+            }
         }
     }
 
@@ -107,6 +112,7 @@ internal sealed class PartialFile : IRangeStore, IDisposable
     {
         Dispose();
         File.Delete(StatePath);
+        File.Delete(StatePath + ".tmp");
         File.Delete(Path);
     }
 
