@@ -42,6 +42,31 @@ public sealed class FetchFaultTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task FetchAsync_PartialOfABlobSinceReplaced_StartsOverOnceAndVerifiesTheNewContent()
+    {
+        await using var h = await FetchHarness.StartAsync(azurite, ("big.bin", BigBytes));
+        var slow = h.Proxy.AddRule(Gets, FaultAction.Latency(TimeSpan.FromMilliseconds(400)));
+        using var cancel = new CancellationTokenSource();
+        var first = h.FetchAsync(concurrency: 1, cancellationToken: cancel.Token);
+        await h.Proxy.WaitForRequestsAsync(2);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        h.Proxy.RemoveRule(slow);
+        await h.RepublishAsync("big.bin", "second release of the same version");
+        h.Proxy.Reset();
+
+        var result = await h.FetchAsync(concurrency: 1);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(0, result.Files[0].ResumedRanges);
+        Assert.Equal(1, h.Proxy.Count(r => r.ClientStatus == 412));
+        Assert.Equal(Ranges + 1, h.BlobGets());
+        Assert.Contains("'big.bin' changed since its partial was written", h.Log.Text, StringComparison.Ordinal);
+        Assert.Equal(["big.bin"], h.FilesIn(h.Destination));
+        h.AssertFetched("big.bin");
+    }
+
+    [Fact]
     public async Task FetchAsync_TenPercentOfGetsFaulted_CompletesWithEveryByteVerified()
     {
         var files = Enumerable.Range(0, 12).Select(i => ($"f{i}.bin", 256 * 1024 + i)).Append(("big.bin", BigBytes)).ToArray();

@@ -72,6 +72,17 @@ internal sealed class FetchHarness : IAsyncDisposable
         _artifacts.Add(new ManifestArtifact(name, bytes, Convert.ToBase64String(MD5.HashData(content)), new Uri("https://example.invalid/" + name), Convert.ToHexStringLower(SHA256.HashData(content))));
     }
 
+    /// <summary>Re-publishes <paramref name="name"/> with other bytes of the same length: a new blob and a new manifest entry.</summary>
+    public async Task RepublishAsync(string name, string seed)
+    {
+        var bytes = Content[name].Length;
+        _artifacts.RemoveAll(a => a.Name == name);
+        var content = RandomBytes(seed, bytes);
+        await UploadAsync(name, content);
+        Content[name] = content;
+        _artifacts.Add(new ManifestArtifact(name, bytes, Convert.ToBase64String(MD5.HashData(content)), new Uri("https://example.invalid/" + name), Convert.ToHexStringLower(SHA256.HashData(content))));
+    }
+
     /// <summary>Lists <paramref name="name"/> in the manifest without any blob behind it (a crafted entry).</summary>
     public void List(string name, int bytes = 10) =>
         _artifacts.Add(new ManifestArtifact(name, bytes, Convert.ToBase64String(new byte[16]), new Uri("https://example.invalid/x")));
