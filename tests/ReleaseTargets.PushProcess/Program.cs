@@ -10,6 +10,11 @@ if (args is ["registry", ..])
     return await RegistryPush.RunAsync(args[1..]);
 }
 
+if (args is ["fetch", ..])
+{
+    return await FetchRelease.RunAsync(args[1..]);
+}
+
 // Usage: <azurite service uri> <data uri through the proxy> <azurite cert.pem> <artifacts dir> <version> <state dir> [--shard=<name>] [--seal=<a,b,c>] [--seal-timeout=<seconds>]
 // With --seal the process seals the release (no artifacts are read) instead of pushing.
 var extra = args.Skip(6).Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : string.Empty);
