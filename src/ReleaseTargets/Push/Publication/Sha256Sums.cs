@@ -48,8 +48,10 @@ internal sealed record Sha256Sums(string Text)
         var list = artifacts.ToList();
         if (For(list) is not { } sums)
         {
-            var without = list.Where(a => a.Sha256 is null).Select(a => $"'{a.Name}'").Take(3);
-            log.Warning($"Release '{version}' gets no {FileName}: {string.Join(", ", without)}{(list.Count(a => a.Sha256 is null) > 3 ? " and others" : string.Empty)} were recorded without a SHA-256 (by a push older than this tool). Re-push under a new --release-version to publish one.");
+            var without = list.Where(a => a.Sha256 is null).Select(a => a.Name).ToList();
+            log.Warning(
+                $"Release '{version}' gets no {FileName}: {without.Count} artifact(s) ('{string.Join("', '", without.Take(3))}'{(without.Count > 3 ? ", …" : string.Empty)}) were recorded without a SHA-256 " +
+                "(by a push older than this tool), and a partial file would check only part of the release. Re-push under a new --release-version to publish one.");
             return null;
         }
 
