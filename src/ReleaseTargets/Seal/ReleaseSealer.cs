@@ -10,7 +10,8 @@ namespace ReleaseTargets.Seal;
 /// <summary>
 /// Seals a sharded release: waits for every expected shard record (<see cref="ShardWaiter"/>), refuses collisions and
 /// unexpected shards naming them, verifies every recorded artifact against the service (length and MD5 from one listing),
-/// then creates <c>release-manifest.json</c> listing all of them, only if absent. Nothing is visible until that last write.
+/// then creates <c>SHA256SUMS</c> (from the records' SHA-256s) and <c>release-manifest.json</c> listing all of them, each only
+/// if absent. Nothing is visible until that last write.
 /// </summary>
 internal sealed class ReleaseSealer(BlobContainerClient container, RequestRunner runner, ShardWaiter waiter, TimeProvider timeProvider, IReleaseLog log)
 {
@@ -45,7 +46,8 @@ internal sealed class ReleaseSealer(BlobContainerClient container, RequestRunner
             }
         }
 
-        var manifest = new ReleaseManifest(version, timeProvider.GetUtcNow(), artifacts.Select(a => new ManifestArtifact(a.Name, a.Length, a.Md5, container.GetBlobClient($"{version}/{a.Name}").Uri)).ToList(), seconds);
+        await Sha256Sums.WriteAsync(container, store, version, artifacts, log, cancellationToken);
+        var manifest = new ReleaseManifest(version, timeProvider.GetUtcNow(), artifacts.Select(a => new ManifestArtifact(a.Name, a.Length, a.Md5, container.GetBlobClient($"{version}/{a.Name}").Uri, a.Sha256)).ToList(), seconds);
         var manifestClient = container.GetBlobClient(ReleaseManifest.BlobNameFor(version));
         var written = await store.CreateOrVerifyAsync(manifestClient, "Writing the release manifest", ReleaseManifest.Codec, manifest, published => published?.Content.Equals(manifest.Content) == true, cancellationToken);
         if (written.Verdict == Verdict.Different)

@@ -5,8 +5,9 @@ using ReleaseTargets.Push.Artifacts;
 namespace ReleaseTargets.Tests.Push;
 
 /// <summary>
-/// The hash pass every integrity guarantee rests on: the file's MD5 and each block's MD5, from one read. A one-block file
-/// is hashed once (issue 12) and its only block MD5 is its MD5; a multi-block file's two hashes run side by side.
+/// The hash pass every integrity guarantee rests on: the file's MD5, each block's MD5 and its SHA-256 (issue 22), from one
+/// read. A one-block file is hashed once (issue 12) and its only block MD5 is its MD5; past one read buffer the hashes run
+/// side by side.
 /// </summary>
 public sealed class ArtifactSetTests : IDisposable
 {
@@ -60,6 +61,39 @@ public sealed class ArtifactSetTests : IDisposable
             Assert.Equal(MD5.HashData(bytes), artifact.Md5);
             Assert.Equal(bytes.Chunk(BlockSize).Select(MD5.HashData).DefaultIfEmpty(MD5.HashData(bytes)).ToList(), artifact.BlockMd5s);
         }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(BlockSize)]
+    [InlineData(BlockSize + 1)]
+    [InlineData((3 * BlockSize) + 512)]
+    public async Task HashAsync_AnyFile_Sha256IsTheFilesSha256FromTheSameRead(int length)
+    {
+        var bytes = Write("any.bin", length, seed: length);
+
+        var artifact = (await HashAsync()).Artifacts.Single();
+
+        Assert.Equal(SHA256.HashData(bytes), artifact.Sha256);
+        Assert.Equal(MD5.HashData(bytes), artifact.Md5);
+    }
+
+    /// <summary>Past one 1 MiB read buffer the hashes run side by side on shared chunks: one block and many blocks.</summary>
+    [Theory]
+    [InlineData((5 << 20) + 3, 8 << 20)]
+    [InlineData((5 << 20) + 3, 1 << 20)]
+    [InlineData((3 << 20) + 777, 300_000)]
+    public async Task HashAsync_FilePastOneReadBuffer_EveryHashMatchesTheBytes(int length, int blockSize)
+    {
+        var bytes = Write("big.bin", length, seed: length);
+
+        var artifact = (await ArtifactSet.Discover(_directory, "**/*", "1.0.0").HashAsync(blockSize)).Artifacts.Single();
+
+        Assert.Equal(SHA256.HashData(bytes), artifact.Sha256);
+        Assert.Equal(MD5.HashData(bytes), artifact.Md5);
+        var expected = length > blockSize ? bytes.Chunk(blockSize).Select(MD5.HashData).ToList() : [MD5.HashData(bytes)];
+        Assert.Equal(expected, artifact.BlockMd5s);
     }
 
     private byte[] Write(string name, int length, int seed)

@@ -137,7 +137,7 @@ public sealed class PublicationModeTests(AzuriteFixture azurite, ITestOutputHelp
             stored.Add(item.Name[(release.Version.Length + 1)..]);
         }
 
-        var artifacts = stored.Where(n => !n.StartsWith(ShardRecord.FolderName + "/", StringComparison.Ordinal) && n != ReleaseManifest.FileName).Order(StringComparer.Ordinal);
+        var artifacts = stored.Where(n => !n.StartsWith(ShardRecord.FolderName + "/", StringComparison.Ordinal) && n != ReleaseManifest.FileName && n != Sha256Sums.FileName).Order(StringComparer.Ordinal);
         Assert.Equal(artifacts, manifest.Artifacts.Select(a => a.Name).Order(StringComparer.Ordinal));
     }
 }

@@ -1,6 +1,6 @@
 namespace ReleaseTargets.Push.Artifacts;
 
-/// <summary>One file to push: where it is, the blob it becomes, its size and content MD5.</summary>
+/// <summary>One file to push: where it is, the blob it becomes, its size, content MD5 and SHA-256.</summary>
 internal sealed record Artifact(string LocalPath, string RelativePath, string BlobName, long Length)
 {
     /// <summary>MD5 of the whole file; filled in by <see cref="ArtifactSet.HashAsync"/>.</summary>
@@ -11,4 +11,7 @@ internal sealed record Artifact(string LocalPath, string RelativePath, string Bl
 
     /// <summary>MD5 of each block, from the same read as <see cref="Md5"/>: what every staged block must match.</summary>
     public IReadOnlyList<byte[]> BlockMd5s { get; init; } = [];
+
+    /// <summary>SHA-256 of the whole file, from the same read as <see cref="Md5"/> (issue 22): what <c>SHA256SUMS</c> lists.</summary>
+    public byte[] Sha256 { get; init; } = [];
 }

@@ -81,6 +81,12 @@ internal static class ArtifactNames
             return $"at the root of the release, '{ReleaseManifest.FileName}' (in any case) is the name of the release manifest; rename the file or move it into a subfolder";
         }
 
+        // The sums file is written by the push itself (issue 22); an artifact of that name would be checked against itself.
+        if (relativePath.Equals(Sha256Sums.FileName, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"at the root of the release, '{Sha256Sums.FileName}' (in any case) is the name of the checksum file the push writes; rename the file or move it into a subfolder";
+        }
+
         foreach (var segment in relativePath.Split('/'))
         {
             if (segment.Length == 0)

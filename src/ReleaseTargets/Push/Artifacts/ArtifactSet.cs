@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.FileSystemGlobbing;
 
 namespace ReleaseTargets.Push.Artifacts;
@@ -6,8 +5,6 @@ namespace ReleaseTargets.Push.Artifacts;
 /// <summary>The artifacts of a release: files matched by globs under the artifacts directory, placed under the release prefix.</summary>
 internal sealed class ArtifactSet
 {
-    private const int HashBufferSize = 1 << 20;
-
     private ArtifactSet(string directory, string prefix, IReadOnlyList<Artifact> artifacts, IReadOnlyList<string> warnings)
     {
         Directory = directory;
@@ -105,9 +102,9 @@ internal sealed class ArtifactSet
     }
 
     /// <summary>
-    /// Computes, in one streaming read of each file, its MD5 and the MD5 of every block of <paramref name="blockSize"/>.
-    /// Both come from the same bytes, so a block the push later reads can be checked against what was hashed: a file that
-    /// changes after this point cannot be committed under this MD5.
+    /// Computes, in one streaming read of each file (<see cref="ArtifactHasher"/>), its MD5, the MD5 of every block of
+    /// <paramref name="blockSize"/> and its SHA-256. All come from the same bytes, so a block the push later reads can be
+    /// checked against what was hashed: a file that changes after this point cannot be committed under this MD5.
     /// </summary>
     public async Task<ArtifactSet> HashAsync(int blockSize, CancellationToken cancellationToken = default)
     {
@@ -116,59 +113,8 @@ internal sealed class ArtifactSet
         await Parallel.ForEachAsync(
             Enumerable.Range(0, Artifacts.Count),
             new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken },
-            async (i, ct) => hashed[i] = await HashFileAsync(Artifacts[i], blockSize, ct));
+            async (i, ct) => hashed[i] = await ArtifactHasher.HashAsync(Artifacts[i], blockSize, ct));
         return new ArtifactSet(Directory, Prefix, hashed, Warnings);
-    }
-
-    private static async Task<Artifact> HashFileAsync(Artifact artifact, int blockSize, CancellationToken cancellationToken)
-    {
-        using var file = File.OpenHandle(artifact.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        var length = RandomAccess.GetLength(file);
-        using var whole = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-
-        // A file of one block has one block MD5, its own: it is hashed once (issue 12: 200 × 1 MiB hashed twice before).
-        using var block = length > blockSize ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
-        var blocks = new List<byte[]>((int)Math.Max(1, (length + blockSize - 1) / blockSize));
-        var buffer = new byte[(int)Math.Min(HashBufferSize, Math.Max(1, length))];
-        long offset = 0;
-        var inBlock = 0;
-        while (offset < length)
-        {
-            var want = (int)Math.Min(Math.Min(buffer.Length, blockSize - inBlock), length - offset);
-            var read = await RandomAccess.ReadAsync(file, buffer.AsMemory(0, want), offset, cancellationToken);
-            if (read == 0)
-            {
-                throw new ReleaseTargetsException($"'{artifact.RelativePath}' shrank while it was being hashed; re-run the Build stage and the push.");
-            }
-
-            if (block is null)
-            {
-                whole.AppendData(buffer, 0, read);
-            }
-            else
-            {
-                // The whole-file MD5 is sequential but independent of the block MD5s: the two run side by side on two cores.
-                var wholeAppend = Task.Run(() => whole.AppendData(buffer, 0, read), cancellationToken);
-                block.AppendData(buffer, 0, read);
-                await wholeAppend;
-            }
-
-            offset += read;
-            inBlock += read;
-            if (block is not null && (inBlock == blockSize || offset == length))
-            {
-                blocks.Add(block.GetHashAndReset());
-                inBlock = 0;
-            }
-        }
-
-        var md5 = whole.GetHashAndReset();
-        if (block is null)
-        {
-            blocks.Add(md5);
-        }
-
-        return artifact with { Length = length, Md5 = md5, BlockSize = blockSize, BlockMd5s = blocks };
     }
 
     private static string? Problem(string path, string relative, string prefix)

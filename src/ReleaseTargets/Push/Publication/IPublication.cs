@@ -29,7 +29,7 @@ internal interface IPublication
     Task<Published> CompleteAsync(ReleaseClaim claim, IReadOnlyList<ArtifactResult> results, IReadOnlyDictionary<string, double> stageSeconds, TimeSpan pushed, CancellationToken cancellationToken);
 
     static IPublication For(BlobContainerClient container, PublicationStore store, ReleaseClaimant claimant, string version, string? shard, TimeProvider timeProvider, IReleaseLog log) =>
-        shard is null ? new WholeRelease(container, store, version, timeProvider) : new ShardPublication(container, store, claimant, version, shard, timeProvider, log);
+        shard is null ? new WholeRelease(container, store, version, timeProvider, log) : new ShardPublication(container, store, claimant, version, shard, timeProvider, log);
 }
 
 /// <summary>Why a push stopped before uploading: what the report says stopped it, and the message.</summary>

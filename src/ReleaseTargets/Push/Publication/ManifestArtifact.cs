@@ -11,5 +11,5 @@ internal sealed record ManifestArtifact(string Name, long Size, string Md5, Uri 
 {
     /// <summary>What the manifest says this artifact holds, compared like every other publication's artifacts.</summary>
     [JsonIgnore]
-    public ArtifactContent Content => new(Name, Size, Md5);
+    public ArtifactContent Content => new(Name, Size, Md5, Sha256);
 }

@@ -6,8 +6,11 @@ using ReleaseTargets.Resilience;
 
 namespace ReleaseTargets.Push.Publication;
 
-/// <summary>How a publication document is written and read; <see cref="Read"/> gives null for an unreadable document.</summary>
-internal sealed record JsonCodec<T>(Func<T, string> Write, Func<string, T?> Read)
+/// <summary>
+/// How a publication document is written and read; <see cref="Read"/> gives null for an unreadable document. Documents are
+/// JSON but for the plain-text <c>SHA256SUMS</c>, which says so with <see cref="ContentType"/>.
+/// </summary>
+internal sealed record JsonCodec<T>(Func<T, string> Write, Func<string, T?> Read, string ContentType = "application/json")
     where T : class;
 
 /// <summary>A document as stored: its value (null when unreadable) and the ETag it was read at.</summary>
@@ -34,7 +37,7 @@ internal sealed record Verified<T>(Verdict Verdict, T? Stored, ETag? ETag)
     where T : class;
 
 /// <summary>
-/// The one way a publication document — a claim, a shard record, the manifest, the shared stage history — is read and
+/// The one way a publication document — a claim, a shard record, SHA256SUMS, the manifest, the shared stage history — is read and
 /// written: every request through the run's <see cref="RequestRunner"/> (the one retry pipeline); created only if
 /// absent (If-None-Match: *) or replaced only if unchanged (If-Match); a conflict is settled by reading what is there.
 /// </summary>
@@ -65,7 +68,7 @@ internal sealed class PublicationStore(RequestRunner runner, StrongBox<int>? ret
         where T : class
     {
         var conditions = ifMatch is { } etag ? new BlobRequestConditions { IfMatch = etag } : new BlobRequestConditions { IfNoneMatch = ETag.All };
-        var options = new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } };
+        var options = new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = codec.ContentType } };
         var json = BinaryData.FromString(codec.Write(document));
         var written = await runner.RunAsync(step, ct => blob.UploadAsync(json, options, ct), cancellationToken, retries);
         return written.Value.ETag;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Serialization;
 using ReleaseTargets.Push.Artifacts;
 
 namespace ReleaseTargets.Push.Publication;
@@ -7,11 +8,19 @@ namespace ReleaseTargets.Push.Publication;
 /// <summary>
 /// One artifact's content as every publication document records it: its path in the release, its length and its MD5
 /// (base64). Claims, shard records and the manifest all compare artifacts as this value, by record equality.
+/// <paramref name="Sha256"/> (lowercase hex; issue 22) rides along for <c>SHA256SUMS</c> and the manifest but is not part
+/// of the identity: claims and records written before it compare equal to a push of the same files, with the same digest.
 /// </summary>
-/// <remarks>Serialized as <c>{"name","length","md5"}</c> in claims and shard records (the manifest keeps its own shape).</remarks>
-internal sealed record ArtifactContent(string Name, long Length, string Md5)
+/// <remarks>Serialized as <c>{"name","length","md5","sha256"}</c> in claims and shard records, <c>sha256</c> only when known (the manifest keeps its own shape).</remarks>
+internal sealed record ArtifactContent(string Name, long Length, string Md5, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Sha256 = null)
 {
-    public static ArtifactContent Of(Artifact artifact) => new(artifact.RelativePath, artifact.Length, Convert.ToBase64String(artifact.Md5));
+    public static ArtifactContent Of(Artifact artifact) =>
+        new(artifact.RelativePath, artifact.Length, Convert.ToBase64String(artifact.Md5), artifact.Sha256 is { Length: > 0 } sha256 ? Convert.ToHexStringLower(sha256) : null);
+
+    public bool Equals(ArtifactContent? other) =>
+        other is not null && string.Equals(Name, other.Name, StringComparison.Ordinal) && Length == other.Length && string.Equals(Md5, other.Md5, StringComparison.Ordinal);
+
+    public override int GetHashCode() => HashCode.Combine(StringComparer.Ordinal.GetHashCode(Name), Length, StringComparer.Ordinal.GetHashCode(Md5));
 }
 
 /// <summary>

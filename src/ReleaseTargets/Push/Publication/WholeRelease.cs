@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Push.Artifacts;
 using ReleaseTargets.Push.Reporting;
 using ReleaseTargets.Push.Upload;
@@ -6,7 +7,7 @@ using ReleaseTargets.Push.Upload;
 namespace ReleaseTargets.Push.Publication;
 
 /// <summary>A push without <c>--shard</c>: the release is published by creating its manifest, last and only if absent.</summary>
-internal sealed class WholeRelease(BlobContainerClient container, PublicationStore store, string version, TimeProvider timeProvider) : IPublication
+internal sealed class WholeRelease(BlobContainerClient container, PublicationStore store, string version, TimeProvider timeProvider, IReleaseLog log) : IPublication
 {
     public string? Shard => null;
 
@@ -30,10 +31,15 @@ internal sealed class WholeRelease(BlobContainerClient container, PublicationSto
                 "A version is published either by one push or in shards sealed by Seal: run Seal for it, or publish under a new --release-version.")
             : null;
 
-    /// <summary>Creates the manifest only if absent; one already there (a concurrent push of the same content) must list exactly this release.</summary>
+    /// <summary>
+    /// Creates <c>SHA256SUMS</c>, then the manifest, each only if absent; one already there (a concurrent push of the same
+    /// content) must list exactly this release. The SHA-256s come from the claim: it holds this push's hashes.
+    /// </summary>
     public async Task<Published> CompleteAsync(ReleaseClaim claim, IReadOnlyList<ArtifactResult> results, IReadOnlyDictionary<string, double> stageSeconds, TimeSpan pushed, CancellationToken cancellationToken)
     {
-        var manifest = new ReleaseManifest(version, timeProvider.GetUtcNow(), results.Select(r => new ManifestArtifact(r.Name, r.Length, r.Md5, r.Url)).ToList(), stageSeconds);
+        var sha256s = claim.Artifacts.ToDictionary(a => a.Name, a => a.Sha256, StringComparer.Ordinal);
+        await Sha256Sums.WriteAsync(container, store, version, claim.Artifacts, log, cancellationToken);
+        var manifest = new ReleaseManifest(version, timeProvider.GetUtcNow(), results.Select(r => new ManifestArtifact(r.Name, r.Length, r.Md5, r.Url, sha256s.GetValueOrDefault(r.Name))).ToList(), stageSeconds);
         var client = container.GetBlobClient(ReleaseManifest.BlobNameFor(version));
         var written = await store.CreateOrVerifyAsync(client, "Writing the release manifest", ReleaseManifest.Codec, manifest, stored => Lists(stored, claim), cancellationToken);
         return written.Verdict == Verdict.Different ? throw Published(client.Uri) : new Published(client.Uri, null);
