@@ -58,7 +58,7 @@ public sealed record BenchmarkSettings
     /// <summary>The scenarios to run (<c>--scenarios=a,b</c>); default all of <see cref="AllScenarios"/>.</summary>
     public IReadOnlyList<string> Scenarios { get; init; } = AllScenarios;
 
-    public static IReadOnlyList<string> AllScenarios { get; } = ["credentials", "clean", "faults", "resume", "memory", "azcopy", "buildsh", "shards", "image"];
+    public static IReadOnlyList<string> AllScenarios { get; } = ["credentials", "clean", "faults", "resume", "memory", "azcopy", "buildsh", "shards", "image", "fetch"];
 
     /// <summary>Payloads (file count × bytes each) of the AzCopy comparison.</summary>
     public required IReadOnlyList<(int Files, long BytesEach)> AzCopyPayloads { get; init; }

@@ -31,7 +31,7 @@ catch (ArgumentException exception)
 
 // Issue 13's scenario runs on an Azurite of its own and writes shards.json beside results.json.
 var exitCode = 0;
-if (settings.Scenarios.Any(s => s != ShardScenario.Name))
+if (settings.Scenarios.Any(s => s is not (ShardScenario.Name or FetchScenario.Name)))
 {
     exitCode = await BenchmarkRunner.RunAsync(settings, Console.Out) is null ? 1 : 0;
 }
@@ -39,6 +39,12 @@ if (settings.Scenarios.Any(s => s != ShardScenario.Name))
 if (exitCode == 0 && settings.Scenarios.Contains(ShardScenario.Name))
 {
     exitCode = await ShardScenario.RunStandaloneAsync(settings, Console.Out);
+}
+
+// Issue 22's scenario runs on an Azurite of its own and writes fetch.json.
+if (exitCode == 0 && settings.Scenarios.Contains(FetchScenario.Name))
+{
+    exitCode = await FetchScenario.RunStandaloneAsync(settings, Console.Out);
 }
 
 // Issue 14's scenario runs on docker-registries of its own and writes image-push.json.

@@ -9,9 +9,12 @@ using ReleaseTargets.Emulator;
 
 // Usage: <azurite service uri> <azurite cert.pem> <container> <artifacts dir> <version> <state dir>
 // Prints "timing main=<s> refresh=<s> push=<s>": seconds from process start to Main, RefreshCredentials, Push.
+// With "fetch" first, <artifacts dir> is the folder the release is fetched into; prints "fetched files=<n> bytes=<n>".
+var fetch = args is ["fetch", ..];
+args = fetch ? args[1..] : args;
 if (args.Length != 6)
 {
-    Console.Error.WriteLine("usage: ReleaseTargets.PushOnce <service-uri> <cert.pem> <container> <artifacts> <version> <state>");
+    Console.Error.WriteLine("usage: ReleaseTargets.PushOnce [fetch] <service-uri> <cert.pem> <container> <artifacts|to> <version> <state>");
     return 2;
 }
 
@@ -22,12 +25,22 @@ var target = new StorageTarget(new Uri(args[0]), new EmulatorTokenCredential(tim
 var options = new ReleaseOptions
 {
     Container = args[2],
-    ArtifactsDirectory = args[3],
+    ArtifactsDirectory = fetch ? "." : args[3],
+    FetchDirectory = fetch ? args[3] : string.Empty,
     Artifacts = "**/*",
     ReleaseVersion = args[4],
     StateDirectory = args[5],
     ProgressInterval = TimeSpan.Zero,
 };
+
+if (fetch)
+{
+    await using var reader = new ReleaseRun(options, new ErrorsOnlyLog(), time, new Dictionary<string, string>(), target);
+    var fetched = await reader.FetchAsync();
+    await reader.CompleteAsync(succeeded: true);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fetched files={fetched.Files} bytes={fetched.TotalBytes}"));
+    return 0;
+}
 
 await using var run = new ReleaseRun(options, new ErrorsOnlyLog(), time, new Dictionary<string, string>(), target);
 var started = time.GetTimestamp();

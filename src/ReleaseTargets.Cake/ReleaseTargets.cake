@@ -1,4 +1,4 @@
-// ReleaseTargets recipe: adds RefreshCredentials, Push and Seal to a Cake build that has a Build task.
+// ReleaseTargets recipe: adds RefreshCredentials, Push, Seal, Verify and Fetch to a Cake build that has a Build task.
 //
 //   #r "<module>/ReleaseTargets.Cake.dll"
 //   #load "<module>/ReleaseTargets.cake"
@@ -16,7 +16,7 @@ ReleaseTargets.Composition.ReleaseBuild UseReleaseTargets(Action<ReleaseTargets.
     Setup(context =>
     {
         // Node.js for the emulator, or the credential source's settings: fail before Build, not after it.
-        if (context.TasksToExecute.Any(t => t.Name == "RefreshCredentials" || t.Name == "Push" || t.Name == "Seal"))
+        if (context.TasksToExecute.Any(t => t.Name is "RefreshCredentials" or "Push" or "Seal" or "Verify" or "Fetch"))
         {
             // Ctrl-C / SIGTERM cancel the release in order (requests cancelled, staged blocks kept, emulator stopped).
             release.ListenForSignals();
@@ -56,6 +56,15 @@ ReleaseTargets.Composition.ReleaseBuild UseReleaseTargets(Action<ReleaseTargets.
     Task("Seal")
         .Description("Waits for every shard (--shards or --shard-count), verifies them and writes the release manifest.")
         .Does(async () => await release.SealAsync());
+
+    // The read side: no Build, a read + list SAS of their own.
+    Task("Verify")
+        .Description("Checks a published release against its manifest (--download: every byte, MD5 and SHA-256); fails naming every mismatch.")
+        .Does(async () => await release.VerifyAsync());
+
+    Task("Fetch")
+        .Description("Downloads a published release into --to=DIR (--artifacts filters): resumable, renewed, every file verified before it appears.")
+        .Does(async () => await release.FetchAsync());
 
     return release;
 }

@@ -2,10 +2,12 @@ using Azure.Core;
 using ReleaseTargets.Configuration;
 using ReleaseTargets.Credentials;
 using ReleaseTargets.Diagnostics;
+using ReleaseTargets.Fetch;
 using ReleaseTargets.Seal;
 using ReleaseTargets.Stages;
 using ReleaseTargets.Steps;
 using ReleaseTargets.Push.Reporting;
+using ReleaseTargets.Verify;
 
 namespace ReleaseTargets;
 
@@ -41,12 +43,7 @@ internal sealed class ReleaseRun : IAsyncDisposable
         _targetGiven = target is not null;
         _connection = new(ct => StorageConnection.OpenAsync(_run, target, () => _token.Value, _timeline, ct));
         _refreshed = new(ct => CredentialRefresh.RunAsync(_run, _timeline, _connection.GetAsync, () => _token.Value, ct));
-        _sealCredentials = new(async ct =>
-        {
-            var connection = await _connection.GetAsync(ct);
-            await connection.EnsureContainerAsync(ct);
-            return await MintedCredentials.MintAsync(_run, connection, SealStep.Forecast(_run), ct);
-        });
+        _sealCredentials = new(async ct => await SealStep.MintAsync(_run, await _connection.GetAsync(ct), ct));
     }
 
     /// <summary>A copy of the validated options this run uses: changing it does not change the run.</summary>
@@ -103,6 +100,14 @@ internal sealed class ReleaseRun : IAsyncDisposable
         stage.Complete();
         return report;
     });
+
+    /// <summary>Checks a published release against its manifest with a read + list SAS of its own (no Build); <c>--download</c> reads every byte.</summary>
+    public Task<VerifyReport> VerifyAsync(CancellationToken cancellationToken = default) => _run.Redactor.LeavingAsync(async () =>
+        await VerifyStep.RunAsync(_run, _timeline, await _connection.GetAsync(cancellationToken), cancellationToken));
+
+    /// <summary>Downloads a published release into <c>--to</c>, every file verified, with a read + list SAS sized to the download (no Build).</summary>
+    public Task<FetchReport> FetchAsync(CancellationToken cancellationToken = default) => _run.Redactor.LeavingAsync(() =>
+        FetchStep.RunAsync(_run, _timeline, FetchStep.Destination(_run), _connection.GetAsync, cancellationToken));
 
     /// <summary>Ends the run: closes an open Build stage, prints every stage's duration, saves the history, stops the emulator.</summary>
     public Task CompleteAsync(bool succeeded) => _run.Redactor.LeavingAsync(async () =>

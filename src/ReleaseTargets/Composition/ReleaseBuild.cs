@@ -1,9 +1,11 @@
 using ReleaseTargets.Configuration;
 using ReleaseTargets.Credentials;
 using ReleaseTargets.Diagnostics;
+using ReleaseTargets.Fetch;
 using ReleaseTargets.Seal;
 using ReleaseTargets.Stages;
 using ReleaseTargets.Push.Reporting;
+using ReleaseTargets.Verify;
 
 namespace ReleaseTargets.Composition;
 
@@ -16,8 +18,8 @@ namespace ReleaseTargets.Composition;
 /// </summary>
 public sealed class ReleaseBuild : IAsyncDisposable
 {
-    /// <summary>The targets a release build has, in order (Seal stands alone: the final job of a sharded release).</summary>
-    public static readonly IReadOnlyList<string> Targets = [ReleaseStages.Build, ReleaseStages.RefreshCredentials, ReleaseStages.Push, ReleaseStages.Seal];
+    /// <summary>The targets a release build has: the chain in order, then the ones that stand alone (Seal: the final job of a sharded release; Verify and Fetch: the read side).</summary>
+    public static readonly IReadOnlyList<string> Targets = [ReleaseStages.Build, ReleaseStages.RefreshCredentials, ReleaseStages.Push, ReleaseStages.Seal, ReleaseStages.Verify, ReleaseStages.Fetch];
 
     private readonly ReleaseRun _run;
     private readonly ReleaseCancellation _cancellation;
@@ -125,6 +127,18 @@ public sealed class ReleaseBuild : IAsyncDisposable
                 return 0;
             }
 
+            if (Target == ReleaseStages.Verify)
+            {
+                await VerifyAsync();
+                return 0;
+            }
+
+            if (Target == ReleaseStages.Fetch)
+            {
+                await FetchAsync();
+                return 0;
+            }
+
             await BuildAsync(build);
             if (Target != ReleaseStages.Build)
             {
@@ -172,6 +186,20 @@ public sealed class ReleaseBuild : IAsyncDisposable
     {
         EnsurePrerequisites();
         return _run.SealAsync(ct);
+    });
+
+    /// <summary>The Verify target: checks a published release against its manifest (every byte with <c>--download</c>); fails naming every mismatch.</summary>
+    public Task<VerifyReport> VerifyAsync() => StageAsync(ReleaseStages.Verify, ct =>
+    {
+        EnsurePrerequisites();
+        return _run.VerifyAsync(ct);
+    });
+
+    /// <summary>The Fetch target: downloads a published release into <c>--to</c>; each file appears there only whole and verified.</summary>
+    public Task<FetchReport> FetchAsync() => StageAsync(ReleaseStages.Fetch, ct =>
+    {
+        EnsurePrerequisites();
+        return _run.FetchAsync(ct);
     });
 
     /// <summary>From now on the first SIGINT or SIGTERM cancels the release stages in order (requests cancelled, staged blocks kept, emulator stopped); a second one stops the process.</summary>

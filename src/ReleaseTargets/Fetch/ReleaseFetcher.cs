@@ -17,7 +17,7 @@ namespace ReleaseTargets.Fetch;
 internal sealed class ReleaseFetcher(BlobContainerClient container, IPushCredential credential, PushRetryOptions retry, int concurrency, TimeProvider time, IReleaseLog log)
 {
     /// <param name="globs">The <c>--artifacts</c> globs over manifest names ('!' excludes); <see cref="FetchConstants.AllArtifacts"/> when empty.</param>
-    public async Task<FetchResult> FetchAsync(ReleaseManifest manifest, string destination, string globs, CancellationToken cancellationToken = default)
+    public async Task<FetchReport> FetchAsync(ReleaseManifest manifest, string destination, string globs, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
         var started = time.GetTimestamp();
@@ -57,9 +57,7 @@ internal sealed class ReleaseFetcher(BlobContainerClient container, IPushCredent
                 }
             });
 
-        var result = new FetchResult(files, counters.BytesDownloaded, counters.RangesRequested, credential.Renewals - renewals, time.GetElapsedTime(started));
-        Summarise(result, folder.Root);
-        return result;
+        return new FetchReport(manifest.Version, folder.Root, files, selected.Sum(a => a.Size), counters.BytesDownloaded, counters.RangesRequested, credential.Renewals - renewals, time.GetElapsedTime(started));
     }
 
     private async Task<FetchedFile> FetchFileAsync(RangedBlobReader reader, FetchDestination folder, string version, ManifestArtifact artifact, PushProgress progress, CancellationToken cancellationToken)
@@ -128,18 +126,6 @@ internal sealed class ReleaseFetcher(BlobContainerClient container, IPushCredent
         finally
         {
             partial.Dispose();
-        }
-    }
-
-    private void Summarise(FetchResult result, string root)
-    {
-        var fetched = result.Files.Count(f => f.Outcome == FetchOutcome.Fetched);
-        var present = result.Files.Count(f => f.Outcome == FetchOutcome.AlreadyPresent);
-        var failed = result.Files.Count(f => f.Outcome == FetchOutcome.Failed);
-        log.Information($"Fetch into '{root}': {fetched} fetched, {present} already present, {failed} failed; {Units.Bytes(result.BytesDownloaded)} in {result.RangesRequested} range request(s), {Units.Duration(result.Elapsed)}, {result.Renewals} SAS renewal(s).");
-        if (result.Files.Count(f => !f.Sha256Checked && f.Outcome != FetchOutcome.Failed) is > 0 and var md5Only)
-        {
-            log.Warning($"{md5Only} file(s) verified by MD5 only: the manifest records no SHA-256 for them (published before SHA-256 was recorded).");
         }
     }
 }

@@ -18,6 +18,8 @@ internal sealed record RunContext(ReleaseOptions Options, IReleaseLog Log, TimeP
 
     public string ReportPath => Path.Combine(Options.StateDirectory, PushReportWriter.JsonFileName);
 
+    public string VerifyReportPath => Path.Combine(Options.StateDirectory, PushReportWriter.VerifyJsonFileName);
+
     public string EmulatorStateDirectory => Path.Combine(Options.StateDirectory, "azurite");
 
     public string? StepSummaryPath => Environment.GetValueOrDefault("GITHUB_STEP_SUMMARY");

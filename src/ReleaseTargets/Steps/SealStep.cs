@@ -22,7 +22,12 @@ internal static class SealStep
             : throw new ReleaseConfigurationException(["Seal needs the shards to wait for: pass --shards=a,b,c (the --shard names of the pushes) or --shard-count=N (shards named 1 to N)."]);
     }
 
-    public static PushForecast Forecast(RunContext run) => SealForecast.For(run.Options.SealTimeout, run.Options.Forecast.SafetyFactor);
+    /// <summary>The seal's credentials, sized to the wait plus verification; the container is created first when allowed (a seal may run before any shard).</summary>
+    public static async Task<MintedCredentials> MintAsync(RunContext run, StorageConnection connection, CancellationToken cancellationToken)
+    {
+        await connection.EnsureContainerAsync(cancellationToken);
+        return await MintedCredentials.MintAsync(run, connection, SealForecast.For(run.Options.SealTimeout, run.Options.Forecast.SafetyFactor), cancellationToken);
+    }
 
     public static async Task<SealReport> RunAsync(RunContext run, StageTimeline timeline, StorageConnection connection, MintedCredentials minted, IReadOnlyList<string> shards, CancellationToken cancellationToken)
     {

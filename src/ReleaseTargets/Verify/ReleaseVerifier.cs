@@ -27,17 +27,17 @@ internal sealed class ReleaseVerifier(
     IReleaseLog log,
     Func<ManifestArtifact, BlobClient, CancellationToken, Task<(byte[] Md5, byte[] Sha256)>>? download = null)
 {
-    public async Task<VerifyResult> VerifyAsync(string version, CancellationToken cancellationToken = default)
+    public async Task<VerifyReport> VerifyAsync(string version, CancellationToken cancellationToken = default)
     {
         var started = timeProvider.GetTimestamp();
         var control = new StrongBox<int>();
         var store = new PublicationStore(runner, control);
         var manifestBlob = container.GetBlobClient(ReleaseManifest.BlobNameFor(version));
-        VerifyResult Result(VerifyStatus status, IReadOnlyList<VerifyFinding> findings, int checkedCount = 0, long downloaded = 0, IReadOnlyList<string>? unlisted = null) =>
+        VerifyReport Result(VerifyStatus status, IReadOnlyList<VerifyFinding> findings, int checkedCount = 0, long downloaded = 0, IReadOnlyList<string>? unlisted = null) =>
             new(version, status, findings, checkedCount, downloaded, manifestBlob.Uri, download is not null, unlisted ?? [], timeProvider.GetElapsedTime(started), control.Value);
 
         var stored = await store.ReadAsync(manifestBlob, $"Reading the manifest of release '{version}'", ReleaseManifest.Codec, cancellationToken);
-        VerifyResult result;
+        VerifyReport result;
         if (stored is null)
         {
             var (status, findings) = await new UnpublishedRelease(container, runner, store, control).DescribeAsync(version, cancellationToken);

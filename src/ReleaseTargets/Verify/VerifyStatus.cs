@@ -1,7 +1,7 @@
 namespace ReleaseTargets.Verify;
 
 /// <summary>How a verification of a published release ended.</summary>
-internal enum VerifyStatus
+public enum VerifyStatus
 {
     /// <summary>The manifest is there and every artifact it lists is in storage exactly as listed.</summary>
     Verified,

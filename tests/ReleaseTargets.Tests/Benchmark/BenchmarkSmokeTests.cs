@@ -38,11 +38,30 @@ public sealed class BenchmarkSmokeTests
                 "memory.small.medianPeakWorkingSetBytes", "memory.large.medianPeakWorkingSetBytes", "memory.peakRatio",
                 "refreshCredentials.medianMilliseconds");
             AssertAzCopy(root.GetProperty("azCopy"), log);
+            AssertFetch(Path.Combine(Path.GetDirectoryName(output)!, "fetch.json"), log);
             Assert.True(File.Exists(Path.ChangeExtension(output, ".md")), "The Markdown table was not written next to the JSON.");
         }
         finally
         {
             AzuriteFixture.DeleteDirectory(Path.GetDirectoryName(output)!);
+        }
+    }
+
+    /// <summary>Issue 22: Fetch and AzCopy's checked download both fetched every payload (or the run says why AzCopy could not run).</summary>
+    private static void AssertFetch(string path, string log)
+    {
+        if (log.Contains("Fetch benchmark skipped:", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        Assert.True(File.Exists(path), $"fetch.json was not written:\n{log}");
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        var cases = json.RootElement.GetProperty("cases").EnumerateArray().ToList();
+        Assert.Equal(3, cases.Count);
+        foreach (var c in cases)
+        {
+            AssertPositive(c, "ratio", "releaseTargets.medianWallSeconds", "azCopy.medianWallSeconds", "totalBytes");
         }
     }
 

@@ -107,7 +107,7 @@ internal sealed class FetchHarness : IAsyncDisposable
     public static PushRetryOptions FastRetry => new() { BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(100) };
 
     /// <summary>Fetches with a fresh one-hour read SAS (or <paramref name="credential"/>) through the proxy.</summary>
-    public async Task<FetchResult> FetchAsync(int concurrency = 4, string globs = "**/*", TestSasCredential? credential = null, CancellationToken cancellationToken = default)
+    public async Task<FetchReport> FetchAsync(int concurrency = 4, string globs = "**/*", TestSasCredential? credential = null, CancellationToken cancellationToken = default)
     {
         credential ??= new TestSasCredential(await SasAsync(TimeSpan.FromHours(1)), () => SasAsync(TimeSpan.FromHours(1)));
         var fetcher = new ReleaseFetcher(SasContainer(credential.Credential), credential, FastRetry, concurrency, TimeProvider.System, Log);

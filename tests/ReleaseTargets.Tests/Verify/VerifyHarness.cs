@@ -19,7 +19,7 @@ internal static class VerifyHarness
 {
     private static readonly PushRetryOptions Retry = new() { MaxRetries = 2, BaseDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(100) };
 
-    public static async Task<VerifyResult> VerifyAsync(AzuriteFixture azurite, string version, bool download, CapturingLog? log = null, string container = "releases")
+    public static async Task<VerifyReport> VerifyAsync(AzuriteFixture azurite, string version, bool download, CapturingLog? log = null, string container = "releases")
     {
         log ??= new CapturingLog();
         var sas = await azurite.CreateUserDelegationSasAsync(container, BlobContainerSasPermissions.Read | BlobContainerSasPermissions.List, TimeProvider.System.GetUtcNow().AddHours(1));

@@ -40,7 +40,7 @@ public sealed class VerifyReportTests(AzuriteFixture azurite)
     [Fact]
     public void ToMarkdown_ProblemWithAPipe_StaysInItsCell()
     {
-        var result = new ReleaseTargets.Verify.VerifyResult("1.0", ReleaseTargets.Verify.VerifyStatus.Mismatch, [new("'a|b'", "is x | y")], 1, 0, new Uri("https://h/c/1.0/release-manifest.json"), false, [], TimeSpan.FromSeconds(1), 0);
+        var result = new ReleaseTargets.Verify.VerifyReport("1.0", ReleaseTargets.Verify.VerifyStatus.Mismatch, [new("'a|b'", "is x | y")], 1, 0, new Uri("https://h/c/1.0/release-manifest.json"), false, [], TimeSpan.FromSeconds(1), 0);
 
         var markdown = PushReportWriter.ToMarkdown(result, new Redactor());
 

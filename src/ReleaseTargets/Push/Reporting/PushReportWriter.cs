@@ -60,7 +60,26 @@ internal static class PushReportWriter
     }
 
     /// <summary>One line per finding, then how the verification ended and what it compared.</summary>
-    public static IEnumerable<string> ToLines(Verify.VerifyResult result)
+    public static IEnumerable<string> ToLines(Fetch.FetchReport report)
+    {
+        foreach (var f in report.Files.Where(f => f.Outcome == Fetch.FetchOutcome.Failed))
+        {
+            yield return $"  {f.Name} ({Units.Bytes(f.Size)}) FAILED: {f.Reason}";
+        }
+
+        var fetched = report.Files.Count(f => f.Outcome == Fetch.FetchOutcome.Fetched);
+        var present = report.Files.Count(f => f.Outcome == Fetch.FetchOutcome.AlreadyPresent);
+        var resumed = report.Files.Sum(f => f.ResumedRanges);
+        yield return $"Fetch {(report.Succeeded ? "complete" : "FAILED")}: release '{report.Version}' into '{report.Directory}': {report.Files.Count} files, {Units.Bytes(report.TotalBytes)} " +
+            $"({fetched} fetched, {present} already there and verified{(resumed > 0 ? $", {resumed} ranges resumed from an earlier run" : "")}; {Units.Bytes(report.BytesDownloaded)} downloaded in {report.RangesRequested} range requests) " +
+            $"in {Units.Duration(report.Duration)}, {report.Renewals} SAS renewals.";
+        if (report.Files.Count(f => !f.Sha256Checked && f.Outcome != Fetch.FetchOutcome.Failed) is > 0 and var md5Only)
+        {
+            yield return $"{md5Only} file(s) verified by MD5 only: the manifest records no SHA-256 for them (published before SHA-256 was recorded).";
+        }
+    }
+
+    public static IEnumerable<string> ToLines(Verify.VerifyReport result)
     {
         foreach (var f in result.Findings)
         {
@@ -124,7 +143,7 @@ internal static class PushReportWriter
     }
 
     /// <summary>The verification as a step-summary table: one row per problem (a release of thousands of artifacts stays short).</summary>
-    public static string ToMarkdown(Verify.VerifyResult result, Redactor redactor)
+    public static string ToMarkdown(Verify.VerifyReport result, Redactor redactor)
     {
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"### Release {result.Version} — verify {(result.Succeeded ? "complete" : "failed")}: {result.Status}");
@@ -146,10 +165,10 @@ internal static class PushReportWriter
         return redactor.Redact(md.ToString());
     }
 
-    public static string ToJson(Verify.VerifyResult result, Redactor redactor) => redactor.Redact(JsonSerializer.Serialize(result, Json));
+    public static string ToJson(Verify.VerifyReport result, Redactor redactor) => redactor.Redact(JsonSerializer.Serialize(result, Json));
 
     /// <summary>Writes the JSON report of a verification to <paramref name="reportPath"/> and appends its table to $GITHUB_STEP_SUMMARY when set.</summary>
-    public static Task WriteAsync(Verify.VerifyResult result, Redactor redactor, string reportPath, string? stepSummaryPath, CancellationToken cancellationToken = default) =>
+    public static Task WriteAsync(Verify.VerifyReport result, Redactor redactor, string reportPath, string? stepSummaryPath, CancellationToken cancellationToken = default) =>
         WriteFilesAsync(ToJson(result, redactor), () => ToMarkdown(result, redactor), reportPath, stepSummaryPath, cancellationToken);
 
     // A table cell is one line without an unescaped '|'.

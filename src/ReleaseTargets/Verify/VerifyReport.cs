@@ -10,7 +10,7 @@ namespace ReleaseTargets.Verify;
 /// <param name="Downloaded">Whether every byte was read and hashed, not only the listed length and stored Content-MD5.</param>
 /// <param name="Unlisted">Blobs under the version the manifest does not list (a warning, not a failure).</param>
 /// <param name="Retries">Retries of the verification's own requests (manifest, listings).</param>
-internal sealed record VerifyResult(
+public sealed record VerifyReport(
     string Version,
     VerifyStatus Status,
     IReadOnlyList<VerifyFinding> Findings,
@@ -22,6 +22,7 @@ internal sealed record VerifyResult(
     TimeSpan Duration,
     int Retries)
 {
+    /// <summary>The release is published and every artifact is in storage exactly as its manifest lists it.</summary>
     public bool Succeeded => Status == VerifyStatus.Verified;
 
     /// <summary>What was compared, for the report: a metadata check cannot see bytes changed behind an unchanged Content-MD5.</summary>
@@ -30,7 +31,7 @@ internal sealed record VerifyResult(
         : "length and stored Content-MD5 from one listing, committed block IDs of artifacts staged in blocks; the bytes were not read (--download reads and hashes every byte)";
 
     /// <summary>The error that fails the build, naming every finding and what to do; null when verified.</summary>
-    public ReleaseTargetsException? Failure()
+    internal ReleaseTargetsException? Failure()
     {
         var lines = string.Join(Environment.NewLine, Findings.Select(f => $"  - {f.Name} {f.Problem}"));
         var headline = Status switch

@@ -1,0 +1,43 @@
+using System.Runtime.CompilerServices;
+using ReleaseTargets.Credentials;
+using ReleaseTargets.Push.Publication;
+using ReleaseTargets.Stages;
+using ReleaseTargets.Verify;
+
+namespace ReleaseTargets.Steps;
+
+/// <summary>
+/// What Verify and Fetch share before they read a byte: the manifest, read with the run's token (so the SAS can be sized to
+/// what it lists), why a version has none, and a read + list SAS sized from the stage's own history.
+/// </summary>
+internal static class ReleaseReading
+{
+    /// <summary>The published manifest; a version without one is refused, saying whether it was never published or is sharded and not sealed.</summary>
+    public static async Task<ReleaseManifest> ManifestAsync(RunContext run, StorageConnection connection, string refusal, CancellationToken cancellationToken)
+    {
+        var version = run.Options.ReleaseVersion;
+        var container = connection.TokenClient.GetBlobContainerClient(run.Options.Container);
+        var store = new PublicationStore(connection.Control);
+        var blob = container.GetBlobClient(ReleaseManifest.BlobNameFor(version));
+        var stored = await connection.WithTokenAsync(
+            $"Reading the manifest of release '{version}'", ct => store.ReadAsync(blob, $"Reading the manifest of release '{version}'", ReleaseManifest.Codec, ct), cancellationToken);
+        if (stored?.Value is { Artifacts: not null } manifest)
+        {
+            return manifest;
+        }
+
+        if (stored is not null)
+        {
+            throw new ReleaseTargetsException($"{refusal}: {blob.Uri} is not a readable release manifest. Run Verify to see what is wrong with release '{version}'.");
+        }
+
+        var (status, findings) = await new UnpublishedRelease(container, connection.Control, store, new StrongBox<int>()).DescribeAsync(version, cancellationToken);
+        var fix = status == VerifyStatus.Unsealed ? "Run Seal once every shard is pushed, then fetch." : "Check --release-version and --container.";
+        throw new ReleaseTargetsException($"{refusal}: release '{version}' has no manifest in container '{run.Options.Container}'." + Environment.NewLine +
+            string.Join(Environment.NewLine, findings.Select(f => $"  - {f.Name} {f.Problem}")) + Environment.NewLine + fix);
+    }
+
+    /// <summary>A read + list SAS (never create or write) sized to reading <paramref name="bytes"/>, forecast from <paramref name="stage"/>'s history.</summary>
+    public static Task<MintedCredentials> MintAsync(RunContext run, StorageConnection connection, StageTimeline timeline, string stage, long bytes, CancellationToken cancellationToken) =>
+        MintedCredentials.MintAsync(run, connection, PushForecaster.Forecast(timeline.HistoryOf(stage), bytes, run.Options.Forecast), cancellationToken, UserDelegationSasIssuer.ReadPermissions);
+}
