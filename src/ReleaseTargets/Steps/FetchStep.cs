@@ -1,6 +1,7 @@
 using ReleaseTargets.Configuration;
 using ReleaseTargets.Diagnostics;
 using ReleaseTargets.Fetch;
+using ReleaseTargets.Push.Publication;
 using ReleaseTargets.Push.Reporting;
 using ReleaseTargets.Stages;
 
@@ -34,7 +35,32 @@ internal static class FetchStep
         }
 
         report.ThrowIfFailed(destination);
+        WriteSums(run, report.Directory, selected);
         stage.Complete(report.BytesDownloaded, report.Files.Count);
         return report;
+    }
+
+    /// <summary>
+    /// <c>SHA256SUMS</c> of the files fetched, beside them, so <c>sha256sum -c SHA256SUMS</c> checks the folder (the release's
+    /// own sums file when every artifact was fetched). Written to a new temporary file and renamed over, so a link planted
+    /// under either name is replaced, never followed.
+    /// </summary>
+    private static void WriteSums(RunContext run, string directory, IReadOnlyList<ManifestArtifact> fetched)
+    {
+        if (Sha256Sums.For(fetched.Select(a => a.Content)) is not { } sums)
+        {
+            run.Log.Information($"No {Sha256Sums.FileName} written into '{directory}': the manifest records no SHA-256 for some files (published before SHA-256 was recorded); each was verified by MD5.");
+            return;
+        }
+
+        var path = Path.Combine(directory, Sha256Sums.FileName);
+        var temporary = path + FetchConstants.PartialSuffix;
+        File.Delete(temporary);
+        using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+        {
+            file.Write(System.Text.Encoding.UTF8.GetBytes(sums.Text));
+        }
+
+        File.Move(temporary, path, overwrite: true);
     }
 }

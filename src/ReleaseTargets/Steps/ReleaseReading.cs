@@ -38,6 +38,12 @@ internal static class ReleaseReading
     }
 
     /// <summary>A read + list SAS (never create or write) sized to reading <paramref name="bytes"/>, forecast from <paramref name="stage"/>'s history.</summary>
-    public static Task<MintedCredentials> MintAsync(RunContext run, StorageConnection connection, StageTimeline timeline, string stage, long bytes, CancellationToken cancellationToken) =>
-        MintedCredentials.MintAsync(run, connection, PushForecaster.Forecast(timeline.HistoryOf(stage), bytes, run.Options.Forecast), cancellationToken, UserDelegationSasIssuer.ReadPermissions);
+    public static Task<MintedCredentials> MintAsync(RunContext run, StorageConnection connection, StageTimeline timeline, string stage, long bytes, CancellationToken cancellationToken)
+    {
+        // The forecaster words its basis for pushes ("3 comparable pushes"); this one counts the stage's own runs.
+        var forecast = PushForecaster.Forecast(timeline.HistoryOf(stage), bytes, run.Options.Forecast);
+        var (many, one) = stage == ReleaseStages.Fetch ? ("fetches", "fetch") : ($"{stage} runs", $"{stage} run");
+        forecast = forecast with { Basis = forecast.Basis.Replace("pushes", many, StringComparison.Ordinal).Replace("push", one, StringComparison.Ordinal) };
+        return MintedCredentials.MintAsync(run, connection, forecast, cancellationToken, UserDelegationSasIssuer.ReadPermissions);
+    }
 }

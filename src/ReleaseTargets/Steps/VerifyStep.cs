@@ -30,11 +30,6 @@ internal static class VerifyStep
             var hashes = await RangedBlobReader.ReadAndHashAsync(blob, artifact.Size, runner, ct, run.Options.Concurrency);
             return (hashes.Md5, hashes.Sha256);
         }
-        foreach (var line in PushReportWriter.ToLines(report))
-        {
-            run.Log.Information(line);
-        }
-
         await PushReportWriter.WriteAsync(report, run.Redactor, run.VerifyReportPath, run.StepSummaryPath, cancellationToken);
         if (report.Failure() is { } failure)
         {

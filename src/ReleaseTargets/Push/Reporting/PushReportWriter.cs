@@ -86,7 +86,7 @@ internal static class PushReportWriter
             yield return $"  {f.Name} {f.Problem}";
         }
 
-        yield return $"Verify {(result.Succeeded ? "complete" : "FAILED")}: release '{result.Version}' {result.Status}, {result.ArtifactsChecked} artifacts checked ({result.Depth}), " +
+        yield return $"Verify {(result.Succeeded ? "complete" : "FAILED")}: release '{result.Version}' {result.Status}, {result.ArtifactsChecked} artifacts checked — {result.Depth} — " +
             $"{Units.Bytes(result.BytesDownloaded)} downloaded, {result.Findings.Count} problem(s), {result.Unlisted.Count} blob(s) not in the manifest, in {Units.Duration(result.Duration)}, {result.Retries} retries.";
     }
 
