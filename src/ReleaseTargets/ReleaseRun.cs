@@ -103,7 +103,7 @@ internal sealed class ReleaseRun : IAsyncDisposable
 
     /// <summary>Checks a published release against its manifest with a read + list SAS of its own (no Build); <c>--download</c> reads every byte.</summary>
     public Task<VerifyReport> VerifyAsync(CancellationToken cancellationToken = default) => _run.Redactor.LeavingAsync(async () =>
-        await VerifyStep.RunAsync(_run, _timeline, await _connection.GetAsync(cancellationToken), cancellationToken));
+        await VerifyStep.RunAsync(_run, _timeline, await _connection.GetAsync(cancellationToken), () => _token.Value, cancellationToken));
 
     /// <summary>Downloads a published release into <c>--to</c>, every file verified, with a read + list SAS sized to the download (no Build).</summary>
     public Task<FetchReport> FetchAsync(CancellationToken cancellationToken = default) => _run.Redactor.LeavingAsync(() =>

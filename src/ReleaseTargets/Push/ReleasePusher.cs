@@ -31,7 +31,8 @@ internal sealed class ReleasePusher(
 
     private const string NotVisible = "no manifest was written, so the release is not visible. Re-run the push to resume.";
 
-    public async Task<PushReport> PushAsync(ArtifactSet artifacts, string version, IReadOnlyDictionary<string, double> stageSeconds, string? sasWindow, CancellationToken cancellationToken = default)
+    /// <param name="images">The images pushed before the files, recorded with them in the manifest (or shard record); null when none.</param>
+    public async Task<PushReport> PushAsync(ArtifactSet artifacts, string version, IReadOnlyDictionary<string, double> stageSeconds, string? sasWindow, CancellationToken cancellationToken = default, IReadOnlyList<Registry.PublishedImage>? images = null)
     {
         await using var progress = new PushProgress(artifacts.TotalBytes, timeProvider, log, progressInterval);
         var runner = new RequestRunner(retryOptions, timeProvider, credential, container.Name, log, progress);
@@ -45,7 +46,7 @@ internal sealed class ReleasePusher(
         var claim = ReleaseClaim.For(artifacts, version, timeProvider.GetUtcNow(), $"{Environment.MachineName} (pid {Environment.ProcessId})");
         var store = new PublicationStore(runner, control);
         var claimant = new ReleaseClaimant(container, store, version, shard, timeProvider, log);
-        var publication = IPublication.For(container, store, claimant, version, shard, timeProvider, log);
+        var publication = IPublication.For(container, store, claimant, version, shard, timeProvider, log, images);
 
         PushReport Report(bool succeeded) => new(
             version,

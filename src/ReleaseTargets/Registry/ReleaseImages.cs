@@ -145,6 +145,10 @@ internal sealed class ReleaseImages : IAsyncDisposable
         return results;
     }
 
+    /// <summary>What the manifest records of the pushed images: the push's results in the order they were pushed, each with its repository.</summary>
+    public IReadOnlyList<PublishedImage> Published(IReadOnlyList<ImageResult> results) =>
+        _images!.Zip(results, (image, result) => PublishedImage.From(result, _publisher!.Registry, image.Repository)).ToList();
+
     public async ValueTask DisposeAsync()
     {
         _publisher?.Dispose();

@@ -47,7 +47,10 @@ internal sealed class ReleaseSealer(BlobContainerClient container, RequestRunner
         }
 
         await Sha256Sums.WriteAsync(container, store, version, artifacts, log, cancellationToken);
-        var manifest = new ReleaseManifest(version, timeProvider.GetUtcNow(), artifacts.Select(a => new ManifestArtifact(a.Name, a.Length, a.Md5, container.GetBlobClient($"{version}/{a.Name}").Uri, a.Sha256)).ToList(), seconds);
+        var manifest = new ReleaseManifest(version, timeProvider.GetUtcNow(), artifacts.Select(a => new ManifestArtifact(a.Name, a.Length, a.Md5, container.GetBlobClient($"{version}/{a.Name}").Uri, a.Sha256)).ToList(), seconds)
+        {
+            Images = shards.SelectMany(s => survey.Records[s].Images ?? []).ToList() is { Count: > 0 } images ? images : null,
+        };
         var manifestClient = container.GetBlobClient(ReleaseManifest.BlobNameFor(version));
         var written = await store.CreateOrVerifyAsync(manifestClient, "Writing the release manifest", ReleaseManifest.Codec, manifest, published => published?.Content.Equals(manifest.Content) == true, cancellationToken);
         if (written.Verdict == Verdict.Different)

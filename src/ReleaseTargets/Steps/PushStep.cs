@@ -28,7 +28,7 @@ internal static class PushStep
         PushReport pushed;
         try
         {
-            pushed = await pusher.PushAsync(release.Artifacts, run.Options.ReleaseVersion, stageSeconds, minted.Sas.Current.Window.Describe(), cancellationToken);
+            pushed = await pusher.PushAsync(release.Artifacts, run.Options.ReleaseVersion, stageSeconds, minted.Sas.Current.Window.Describe(), cancellationToken, images is null ? null : release.Images!.Published(images));
         }
         catch (PushFailedException failure)
         {

@@ -12,6 +12,17 @@ namespace ReleaseTargets.Steps;
 /// </summary>
 internal static class ReleaseReading
 {
+    /// <summary>The published manifest as stored (null: absent; a null value: there but unreadable), read with the token.</summary>
+    public static async Task<Stored<ReleaseManifest>?> ReadManifestAsync(RunContext run, StorageConnection connection, CancellationToken cancellationToken)
+    {
+        var version = run.Options.ReleaseVersion;
+        var blob = connection.TokenClient.GetBlobContainerClient(run.Options.Container).GetBlobClient(ReleaseManifest.BlobNameFor(version));
+        var store = new PublicationStore(connection.Control);
+        var stored = await connection.WithTokenAsync(
+            $"Reading the manifest of release '{version}'", ct => store.ReadAsync(blob, $"Reading the manifest of release '{version}'", ReleaseManifest.Codec, ct), cancellationToken);
+        return stored is { Value: { Artifacts: null } } ? stored with { Value = null } : stored;
+    }
+
     /// <summary>The published manifest; a version without one is refused, saying whether it was never published or is sharded and not sealed.</summary>
     public static async Task<ReleaseManifest> ManifestAsync(RunContext run, StorageConnection connection, string refusal, CancellationToken cancellationToken)
     {
@@ -19,9 +30,8 @@ internal static class ReleaseReading
         var container = connection.TokenClient.GetBlobContainerClient(run.Options.Container);
         var store = new PublicationStore(connection.Control);
         var blob = container.GetBlobClient(ReleaseManifest.BlobNameFor(version));
-        var stored = await connection.WithTokenAsync(
-            $"Reading the manifest of release '{version}'", ct => store.ReadAsync(blob, $"Reading the manifest of release '{version}'", ReleaseManifest.Codec, ct), cancellationToken);
-        if (stored?.Value is { Artifacts: not null } manifest)
+        var stored = await ReadManifestAsync(run, connection, cancellationToken);
+        if (stored?.Value is { } manifest)
         {
             return manifest;
         }

@@ -13,16 +13,27 @@ namespace ReleaseTargets.Steps;
 /// </summary>
 internal static class VerifyStep
 {
-    public static async Task<VerifyReport> RunAsync(RunContext run, StageTimeline timeline, StorageConnection connection, CancellationToken cancellationToken)
+    public static async Task<VerifyReport> RunAsync(RunContext run, StageTimeline timeline, StorageConnection connection, Func<Azure.Core.TokenCredential> token, CancellationToken cancellationToken)
     {
         run.EnsureStateWritable();
-        var bytes = run.Options.Download ? await DownloadBytesAsync(run, connection, cancellationToken) : 0;
+        var manifest = (await ReleaseReading.ReadManifestAsync(run, connection, cancellationToken))?.Value;
+        var bytes = run.Options.Download ? manifest?.Artifacts.Sum(a => a.Size) ?? 0 : 0;
         using var minted = await ReleaseReading.MintAsync(run, connection, timeline, ReleaseStages.Verify, bytes, cancellationToken);
         using var stage = timeline.Begin(ReleaseStages.Verify, minted.Forecast.Estimate);
         var container = connection.Container(minted.Sas.Credential);
         var runner = new Resilience.RequestRunner(run.Retry, run.Time, minted.Sas, run.Options.Container, run.Log);
         var verifier = new ReleaseVerifier(container, runner, run.Time, run.Log, run.Options.Download ? ReadAsync : null);
         var report = await verifier.VerifyAsync(run.Options.ReleaseVersion, cancellationToken);
+        if (report.Status is VerifyStatus.Verified or VerifyStatus.Mismatch && manifest?.Images is { Count: > 0 } images
+            && await ImageVerification.CheckAsync(run, images, token, cancellationToken) is { Count: > 0 } imageFindings)
+        {
+            report = report with { Status = VerifyStatus.Mismatch, Findings = [.. report.Findings, .. imageFindings] };
+        }
+
+        foreach (var line in PushReportWriter.ToLines(report))
+        {
+            run.Log.Write(report.Succeeded ? ReleaseLogLevel.Information : ReleaseLogLevel.Error, line);
+        }
 
         // --download reads through Fetch's reader: the same ranged GETs, retries and renewal, nothing written.
         async Task<(byte[] Md5, byte[] Sha256)> ReadAsync(Push.Publication.ManifestArtifact artifact, Azure.Storage.Blobs.BlobClient blob, CancellationToken ct)
@@ -38,18 +49,5 @@ internal static class VerifyStep
 
         stage.Complete(report.BytesDownloaded, report.ArtifactsChecked);
         return report;
-    }
-
-    /// <summary>What <c>--download</c> will read, from the manifest (an unpublished version reads nothing: the verifier says why).</summary>
-    private static async Task<long> DownloadBytesAsync(RunContext run, StorageConnection connection, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await ReleaseReading.ManifestAsync(run, connection, "Verify", cancellationToken)).Artifacts.Sum(a => a.Size);
-        }
-        catch (ReleaseTargetsException)
-        {
-            return 0;
-        }
     }
 }

@@ -73,11 +73,6 @@ internal sealed class ReleaseVerifier(
             result = Result(ordered.Count == 0 ? VerifyStatus.Verified : VerifyStatus.Mismatch, ordered, manifest.Artifacts.Count, downloaded, unlisted);
         }
 
-        foreach (var line in PushReportWriter.ToLines(result))
-        {
-            log.Write(result.Succeeded ? ReleaseLogLevel.Information : ReleaseLogLevel.Error, line);
-        }
-
         return result;
     }
 

@@ -13,7 +13,7 @@ public sealed class PublicApiTests
             "ArtifactOutcome", "ArtifactResult", "ConsoleReleaseLog", "CredentialSource", "ForecastOptions", "IReleaseLog", "ImageResult",
             "LoggerReleaseLog", "PushFailedException", "PushForecast", "PushReport", "ReleaseBuild", "ReleaseBuildSettings",
             "ReleaseConfigurationException", "ReleaseLogExtensions", "ReleaseLogLevel", "ReleaseOptions", "ReleaseTargetsException",
-            "SasLifetimeOptions", "SasWindow", "SealReport",
+            "SasLifetimeOptions", "SasWindow", "SealReport", "VerifyReport", "VerifyStatus", "VerifyFinding", "FetchReport", "FetchedFile", "FetchOutcome",
         ];
 
         var exported = typeof(ReleaseBuild).Assembly.GetExportedTypes().Select(t => t.Name).Order(StringComparer.Ordinal).ToArray();

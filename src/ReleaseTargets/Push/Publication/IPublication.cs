@@ -28,8 +28,9 @@ internal interface IPublication
     /// <summary>Every artifact is committed: writes what makes the push's part of the release visible (create-or-verify).</summary>
     Task<Published> CompleteAsync(ReleaseClaim claim, IReadOnlyList<ArtifactResult> results, IReadOnlyDictionary<string, double> stageSeconds, TimeSpan pushed, CancellationToken cancellationToken);
 
-    static IPublication For(BlobContainerClient container, PublicationStore store, ReleaseClaimant claimant, string version, string? shard, TimeProvider timeProvider, IReleaseLog log) =>
-        shard is null ? new WholeRelease(container, store, version, timeProvider, log) : new ShardPublication(container, store, claimant, version, shard, timeProvider, log);
+    /// <param name="images">The images pushed before the files, recorded in the manifest (or the shard record); null when none.</param>
+    static IPublication For(BlobContainerClient container, PublicationStore store, ReleaseClaimant claimant, string version, string? shard, TimeProvider timeProvider, IReleaseLog log, IReadOnlyList<Registry.PublishedImage>? images) =>
+        shard is null ? new WholeRelease(container, store, version, timeProvider, log, images) : new ShardPublication(container, store, claimant, version, shard, timeProvider, log, images);
 }
 
 /// <summary>Why a push stopped before uploading: what the report says stopped it, and the message.</summary>

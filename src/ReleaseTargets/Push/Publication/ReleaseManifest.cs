@@ -15,6 +15,9 @@ internal sealed record ReleaseManifest(
 {
     public const string FileName = "release-manifest.json";
 
+    /// <summary>The images and OCI artifacts the release pushed to a registry (Verify checks each tag and blob); absent when none, and in manifests before issue 22.</summary>
+    public IReadOnlyList<Registry.PublishedImage>? Images { get; init; }
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,

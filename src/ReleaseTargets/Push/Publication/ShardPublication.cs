@@ -11,7 +11,7 @@ namespace ReleaseTargets.Push.Publication;
 /// by recording what it published (create-only) instead of writing the manifest, which Seal writes once every shard is
 /// recorded. Whole against sharded is decided by the version's claim (<see cref="ReleaseClaimant"/>).
 /// </summary>
-internal sealed class ShardPublication(BlobContainerClient container, PublicationStore store, ReleaseClaimant claimant, string version, string shard, TimeProvider timeProvider, IReleaseLog log) : IPublication
+internal sealed class ShardPublication(BlobContainerClient container, PublicationStore store, ReleaseClaimant claimant, string version, string shard, TimeProvider timeProvider, IReleaseLog log, IReadOnlyList<Registry.PublishedImage>? images = null) : IPublication
 {
     private readonly BlobClient _record = container.GetBlobClient(ShardRecord.BlobNameFor(version, shard));
 
@@ -36,7 +36,7 @@ internal sealed class ShardPublication(BlobContainerClient container, Publicatio
     {
         var seconds = stageSeconds.ToDictionary(StringComparer.Ordinal);
         seconds[Stages.ReleaseStages.Push] = Math.Round(pushed.TotalSeconds, 3);
-        var record = ShardRecord.For(claim, shard, timeProvider.GetUtcNow(), seconds);
+        var record = ShardRecord.For(claim, shard, timeProvider.GetUtcNow(), seconds) with { Images = images };
         var written = await store.CreateOrVerifyAsync(_record, $"Recording shard '{shard}' of '{version}'", ShardRecord.Codec, record, stored => stored?.ContentDigest == record.ContentDigest, cancellationToken);
         if (written.Verdict == Verdict.Different)
         {

@@ -20,6 +20,9 @@ internal sealed record ShardRecord(
     /// <summary>The folder under the release prefix that holds the shard records; no artifact may be published there.</summary>
     public const string FolderName = "_shards";
 
+    /// <summary>The images this shard pushed; Seal lists every shard's in the manifest. Absent when none.</summary>
+    public IReadOnlyList<Registry.PublishedImage>? Images { get; init; }
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,

@@ -7,7 +7,7 @@ using ReleaseTargets.Push.Upload;
 namespace ReleaseTargets.Push.Publication;
 
 /// <summary>A push without <c>--shard</c>: the release is published by creating its manifest, last and only if absent.</summary>
-internal sealed class WholeRelease(BlobContainerClient container, PublicationStore store, string version, TimeProvider timeProvider, IReleaseLog log) : IPublication
+internal sealed class WholeRelease(BlobContainerClient container, PublicationStore store, string version, TimeProvider timeProvider, IReleaseLog log, IReadOnlyList<Registry.PublishedImage>? images = null) : IPublication
 {
     public string? Shard => null;
 
@@ -39,7 +39,7 @@ internal sealed class WholeRelease(BlobContainerClient container, PublicationSto
     {
         var sha256s = claim.Artifacts.ToDictionary(a => a.Name, a => a.Sha256, StringComparer.Ordinal);
         await Sha256Sums.WriteAsync(container, store, version, claim.Artifacts, log, cancellationToken);
-        var manifest = new ReleaseManifest(version, timeProvider.GetUtcNow(), results.Select(r => new ManifestArtifact(r.Name, r.Length, r.Md5, r.Url, sha256s.GetValueOrDefault(r.Name))).ToList(), stageSeconds);
+        var manifest = new ReleaseManifest(version, timeProvider.GetUtcNow(), results.Select(r => new ManifestArtifact(r.Name, r.Length, r.Md5, r.Url, sha256s.GetValueOrDefault(r.Name))).ToList(), stageSeconds) { Images = images };
         var client = container.GetBlobClient(ReleaseManifest.BlobNameFor(version));
         var written = await store.CreateOrVerifyAsync(client, "Writing the release manifest", ReleaseManifest.Codec, manifest, stored => Lists(stored, claim), cancellationToken);
         return written.Verdict == Verdict.Different ? throw Published(client.Uri) : new Published(client.Uri, null);
