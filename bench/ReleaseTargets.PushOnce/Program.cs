@@ -38,7 +38,7 @@ if (fetch)
     await using var reader = new ReleaseRun(options, new ErrorsOnlyLog(), time, new Dictionary<string, string>(), target);
     var fetched = await reader.FetchAsync();
     await reader.CompleteAsync(succeeded: true);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fetched files={fetched.Files} bytes={fetched.TotalBytes}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fetched files={fetched.Files.Count} bytes={fetched.TotalBytes}"));
     return 0;
 }
 

@@ -130,10 +130,12 @@ internal sealed partial class FetchScenario(BenchmarkSettings settings, Benchmar
     private async Task<ProcessMeasurement> AzCopyAsync(string version, string to, int files)
     {
         Directory.CreateDirectory(to);
-        var source = new BlobUriBuilder(host.SasContainerUri) { BlobName = version + "/*" }.ToUri();
+        // The wildcard must reach AzCopy unescaped (a BlobUriBuilder writes it as %2A, a blob of that name).
+        var container = host.SasContainerUri;
+        var source = $"{container.GetLeftPart(UriPartial.Path).TrimEnd('/')}/{version}/*{container.Query}";
         var start = new ProcessStartInfo(azCopy.Path!)
         {
-            ArgumentList = { "copy", source.ToString(), to, "--from-to", "BlobLocal", "--check-md5", "FailIfDifferent", "--output-type", "json" },
+            ArgumentList = { "copy", source, to, "--from-to", "BlobLocal", "--check-md5", "FailIfDifferent", "--output-type", "json" },
         };
         AzCopyTool.AddEnvironment(start, host.CertificatePemPath, host.Root);
         var run = await MeteredProcess.RunAsync(start);

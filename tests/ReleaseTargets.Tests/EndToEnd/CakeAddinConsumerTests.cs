@@ -22,6 +22,21 @@ public sealed class CakeAddinConsumerTests(PackedModule module)
         Assert.True(output.IndexOf("Stage Build:", StringComparison.Ordinal) < output.IndexOf("Stage Push:", StringComparison.Ordinal), output);
         Assert.True(Directory.Exists(Path.Combine(consumer.Root, "tools", "Addins", $"ReleaseTargets.Cake.{module.Version}")), "Cake installed the addin from the feed");
 
+        // The read side through the same recipe (issue 22): Verify reads every byte; Fetch downloads into --to, verified.
+        var (verifyExit, verified) = await consumer.RunAsync("dotnet", "cake build.cake --target=Verify --download");
+        Assert.True(verifyExit == 0, verified);
+        Assert.Contains("Verify complete: release '2.0.0-consumer' Verified, 2 artifacts checked — every byte read and hashed", verified, StringComparison.Ordinal);
+        Assert.DoesNotContain("Stage Build:", verified, StringComparison.Ordinal);
+        var (fetchExit, fetched) = await consumer.RunAsync("dotnet", "cake build.cake --target=Fetch --to=fetched");
+        Assert.True(fetchExit == 0, fetched);
+        foreach (var name in new[] { "app.bin", "notes.txt" })
+        {
+            Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(consumer.Root, "artifacts", name)), await File.ReadAllBytesAsync(Path.Combine(consumer.Root, "fetched", name)));
+        }
+
+        var (sumsExit, sums) = await consumer.RunAsync("bash", "-c \"cd fetched && sha256sum -c SHA256SUMS\"");
+        Assert.True(sumsExit == 0, sums);
+
         await using var release = await PublishedRelease.OpenAsync(consumer.Root);
         var manifest = await release.AssertPublishedAsync("2.0.0-consumer", Path.Combine(consumer.Root, "artifacts"), "app.bin", "notes.txt");
         foreach (var artifact in manifest.Artifacts)

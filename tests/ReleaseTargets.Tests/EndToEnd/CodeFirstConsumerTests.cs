@@ -33,6 +33,16 @@ public sealed class CodeFirstConsumerTests(PackedModule module)
         Assert.Equal(["Build", "RefreshCredentials", "Push"], history.RootElement.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("stage").GetString()));
         Assert.Empty(CancellationTests.AzuriteProcessesOn(Path.Combine(root.Root, ".nuke/temp/azurite/data")));
 
+        // The read side through the same one call (issue 22): no Build stage, a read + list SAS of its own.
+        var (verifyExit, verified) = await root.RunAsync("bash", "-c \"cd build && dotnet run --no-build -- Verify --download --configuration=Release\"");
+        Assert.True(verifyExit == 0, verified);
+        Assert.Contains("Verify complete: release '3.0.0-codefirst' Verified", verified, StringComparison.Ordinal);
+        Assert.DoesNotContain("Stage Build:", verified, StringComparison.Ordinal);
+        var (fetchExit, fetched) = await root.RunAsync("bash", "-c \"cd build && dotnet run --no-build -- Fetch --to=fetched --artifacts=app.bin --configuration=Release\"");
+        Assert.True(fetchExit == 0, fetched);
+        Assert.Equal(["SHA256SUMS", "app.bin"], Directory.GetFiles(Path.Combine(root.Root, "fetched")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(root.Root, "artifacts", "app.bin")), await File.ReadAllBytesAsync(Path.Combine(root.Root, "fetched", "app.bin")));
+
         await using var release = await PublishedRelease.OpenAsync(root.Root);
         await release.AssertPublishedAsync("3.0.0-codefirst", Path.Combine(root.Root, "artifacts"), "app.bin", "notes.txt");
     }

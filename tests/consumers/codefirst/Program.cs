@@ -1,6 +1,6 @@
 using ReleaseTargets.Composition;
 
-// dotnet run -- Push --release-version=1.4.2   (targets: Build, RefreshCredentials, Push, Seal)
+// dotnet run -- Push --release-version=1.4.2   (targets: Build, RefreshCredentials, Push, Seal, Verify, Fetch)
 return await ReleaseBuild.RunAsync(args, async (options, cancellationToken) =>
 {
     // The build's own work: leave the release's files in the artifacts folder (an absolute path under the root).
