@@ -100,4 +100,30 @@ internal sealed class BenchmarkHost : IAsyncDisposable
         await Proxy.DisposeAsync();
         await Emulator.DisposeAsync();
     }
+
+    /// <summary>
+    /// A scenario that runs on an Azurite of its own and writes its own results file: a scratch folder, the host, the body;
+    /// a failure is printed with the log's tail and exits 1; the scratch folder is deleted whatever happens.
+    /// </summary>
+    public static async Task<int> RunStandaloneAsync(string name, BenchmarkSettings settings, TextWriter output, Func<BenchmarkHost, QuietLog, Task> body)
+    {
+        var root = Directory.CreateTempSubdirectory($"releasetargets-bench-{name}-").FullName;
+        var log = new QuietLog(output);
+        try
+        {
+            await using var host = await StartAsync(root, settings.AzuriteInstallDirectory, log);
+            await body(host, log);
+            return 0;
+        }
+        catch (Exception exception)
+        {
+            output.WriteLine($"Benchmark failed: {exception}");
+            output.WriteLine(log.Tail);
+            return 1;
+        }
+        finally
+        {
+            MemoryScenario.TryDelete(root);
+        }
+    }
 }

@@ -20,18 +20,14 @@ internal sealed partial class FetchScenario(BenchmarkSettings settings, Benchmar
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public static async Task<int> RunStandaloneAsync(BenchmarkSettings settings, TextWriter output)
-    {
-        var root = Directory.CreateTempSubdirectory("releasetargets-bench-fetch-").FullName;
-        var log = new QuietLog(output);
-        try
+    public static Task<int> RunStandaloneAsync(BenchmarkSettings settings, TextWriter output) =>
+        BenchmarkHost.RunStandaloneAsync(Name, settings, output, async (host, _) =>
         {
-            await using var host = await BenchmarkHost.StartAsync(root, settings.AzuriteInstallDirectory, log);
             var tool = await AzCopyTool.InstallAsync(RepositoryRoot.Find(), settings.AzCopyInstallDirectory, host.CertificatePemPath);
             if (tool.Path is null)
             {
                 output.WriteLine($"Fetch benchmark skipped: {tool.SkipReason}");
-                return 0;
+                return;
             }
 
             // ReadyToRun as build.sh publishes the module (JIT in smoke runs): the same program the push rows run.
@@ -46,19 +42,7 @@ internal sealed partial class FetchScenario(BenchmarkSettings settings, Benchmar
             output.WriteLine(table);
             await File.WriteAllTextAsync(Path.ChangeExtension(path, ".md"), table);
             output.WriteLine($"Results: {path}");
-            return 0;
-        }
-        catch (Exception exception)
-        {
-            output.WriteLine($"Benchmark failed: {exception}");
-            output.WriteLine(log.Tail);
-            return 1;
-        }
-        finally
-        {
-            MemoryScenario.TryDelete(root);
-        }
-    }
+        });
 
     public async Task<FetchResults> RunAsync()
     {

@@ -20,31 +20,15 @@ internal sealed class ShardScenario(BenchmarkSettings settings, BenchmarkHost ho
 
     private int _versions;
 
-    public static async Task<int> RunStandaloneAsync(BenchmarkSettings settings, TextWriter output)
-    {
-        var root = Directory.CreateTempSubdirectory("releasetargets-bench-shards-").FullName;
-        var log = new QuietLog(output);
-        try
+    public static Task<int> RunStandaloneAsync(BenchmarkSettings settings, TextWriter output) =>
+        BenchmarkHost.RunStandaloneAsync(Name, settings, output, async (host, log) =>
         {
-            await using var host = await BenchmarkHost.StartAsync(root, settings.AzuriteInstallDirectory, log);
             var results = await new ShardScenario(settings, host, log, output).RunAsync();
             var path = Path.Combine(Path.GetDirectoryName(settings.OutputPath)!, "shards.json");
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await File.WriteAllTextAsync(path, JsonSerializer.Serialize(results, Json));
             output.WriteLine($"Results: {path}");
-            return 0;
-        }
-        catch (Exception exception)
-        {
-            output.WriteLine($"Benchmark failed: {exception}");
-            output.WriteLine(log.Tail);
-            return 1;
-        }
-        finally
-        {
-            MemoryScenario.TryDelete(root);
-        }
-    }
+        });
 
     public async Task<ShardResults> RunAsync()
     {

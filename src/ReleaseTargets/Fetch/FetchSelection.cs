@@ -44,18 +44,7 @@ internal static class FetchSelection
     private static List<ManifestArtifact> Filter(IReadOnlyList<ManifestArtifact> artifacts, string globs)
     {
         var patterns = globs.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var matcher = new Matcher(StringComparison.Ordinal);
-        foreach (var glob in patterns)
-        {
-            if (glob.StartsWith('!'))
-            {
-                matcher.AddExclude(glob[1..]);
-            }
-            else
-            {
-                matcher.AddInclude(glob);
-            }
-        }
+        var matcher = ArtifactNames.Matcher(patterns);
 
         var matched = matcher.Match(artifacts.Select(a => a.Name)).Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
         var selected = artifacts.Where(a => matched.Contains(a.Name)).ToList();

@@ -109,6 +109,25 @@ internal static class ArtifactNames
         return null;
     }
 
+    /// <summary>The <c>--artifacts</c> globs as one matcher over '/'-separated names: '!' excludes (the push over files, Fetch over manifest names).</summary>
+    public static Microsoft.Extensions.FileSystemGlobbing.Matcher Matcher(IEnumerable<string> patterns)
+    {
+        var matcher = new Microsoft.Extensions.FileSystemGlobbing.Matcher(StringComparison.Ordinal);
+        foreach (var glob in patterns)
+        {
+            if (glob.StartsWith('!'))
+            {
+                matcher.AddExclude(glob[1..]);
+            }
+            else
+            {
+                matcher.AddInclude(glob);
+            }
+        }
+
+        return matcher;
+    }
+
     /// <summary>Why a glob of the Artifacts parameter could select files outside the artifacts folder, or null.</summary>
     public static string? GlobProblem(string glob)
     {

@@ -44,18 +44,7 @@ internal sealed class ArtifactSet
             throw new ReleaseTargetsException(string.Join(Environment.NewLine, globProblems));
         }
 
-        var matcher = new Matcher(StringComparison.Ordinal);
-        foreach (var glob in patterns)
-        {
-            if (glob.StartsWith('!'))
-            {
-                matcher.AddExclude(glob[1..]);
-            }
-            else
-            {
-                matcher.AddInclude(glob);
-            }
-        }
+        var matcher = ArtifactNames.Matcher(patterns);
 
         StateFolderCheck.ThrowIfPublished(matcher, root, directory, globs, stateDirectory);
         var problems = new List<string>();
