@@ -65,6 +65,7 @@ internal sealed partial class FetchScenario(BenchmarkSettings settings, Benchmar
     private async Task<FetchCase> MeasureAsync(string name, Payload payload, string version)
     {
         var samples = new Dictionary<string, List<ProcessMeasurement>> { [Ours] = [], [Theirs] = [] };
+        var phases = new List<Phases>();
         var contenders = new (string Name, Func<string, Task<ProcessMeasurement>> Run)[] { (Ours, to => FetchAsync(version, to)), (Theirs, to => AzCopyAsync(version, to, payload.Files.Count)) };
         for (var rep = 0; rep < settings.AzCopyRepetitions; rep++)
         {
@@ -77,13 +78,21 @@ internal sealed partial class FetchScenario(BenchmarkSettings settings, Benchmar
                 EnsureWhole(to, payload);
                 MemoryScenario.TryDelete(to);
                 samples[contender].Add(measured);
-                output.WriteLine($"  #{rep + 1} {contender,-44} {measured.WallSeconds,7:0.00} s {payload.MiB / measured.WallSeconds,7:0.0} MiB/s  CPU {measured.CpuSeconds,5:0.00} s  peak {measured.PeakBytes / 1048576d,5:0} MiB");
+                var inside = FetchedLine().Match(measured.Output) is { Success: true } line ? Phases.Of(line) : null;
+                if (inside is not null)
+                {
+                    phases.Add(inside);
+                }
+
+                output.WriteLine($"  #{rep + 1} {contender,-44} {measured.WallSeconds,7:0.00} s {payload.MiB / measured.WallSeconds,7:0.0} MiB/s  CPU {measured.CpuSeconds,5:0.00} s  peak {measured.PeakBytes / 1048576d,5:0} MiB" +
+                    (inside is null ? "" : $"  (to Main {inside.Main:0.00} s, Fetch stage {inside.Stage:0.00} s, of it download {inside.Download:0.00} s)"));
             }
         }
 
         var ours = ProcessSeries.Of(Ours, samples[Ours], payload.MiB);
         var theirs = ProcessSeries.Of(Theirs, samples[Theirs], payload.MiB);
-        return new FetchCase(name, payload.TotalBytes, payload.Files.Count, ours, theirs, theirs.MedianWallSeconds / ours.MedianWallSeconds);
+        return new FetchCase(name, payload.TotalBytes, payload.Files.Count, ours, theirs, theirs.MedianWallSeconds / ours.MedianWallSeconds,
+            Stats.Median(phases.Select(p => p.Main).ToArray()), Stats.Median(phases.Select(p => p.Stage).ToArray()), Stats.Median(phases.Select(p => p.Download).ToArray()));
     }
 
     private const string Ours = "ReleaseTargets Fetch";
@@ -153,15 +162,34 @@ internal sealed partial class FetchScenario(BenchmarkSettings settings, Benchmar
                 $"{c.AzCopy.MedianWallSeconds:0.00} s, {c.AzCopy.MedianMiBPerSecond:0.0} MiB/s, CPU {c.AzCopy.MedianCpuSeconds:0.0} s, peak {c.AzCopy.MedianPeakBytes / 1048576d:0} MiB",
                 $"{c.Ratio:0.00}×",
                 c.Ratio >= 1.2));
+            s.AppendLine(ResultTable.Row(
+                "… ReleaseTargets inside the process",
+                $"to Main {c.MedianToMainSeconds:0.00} s, Fetch stage {c.MedianStageSeconds:0.00} s (download {c.MedianDownloadSeconds:0.00} s)",
+                "–",
+                $"rest (runtime start, token, emulator connection, exit) {c.ReleaseTargets.MedianWallSeconds - c.MedianToMainSeconds - c.MedianStageSeconds:0.00} s",
+                met: null));
         }
 
         return s.ToString();
     }
 
-    [GeneratedRegex(@"^fetched files=\d+", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^fetched files=\d+ bytes=\d+ main=(?<main>[0-9.]+) stage=(?<stage>[0-9.]+) download=(?<download>[0-9.]+)", RegexOptions.Multiline)]
     private static partial Regex FetchedLine();
+
+    /// <summary>Inside the fetch process: start to Main, the Fetch stage (manifest, key, SAS, download, checks), the download.</summary>
+    private sealed record Phases(double Main, double Stage, double Download)
+    {
+        public static Phases Of(Match line)
+        {
+            double Seconds(string name) => double.Parse(line.Groups[name].Value, CultureInfo.InvariantCulture);
+            return new Phases(Seconds("main"), Seconds("stage"), Seconds("download"));
+        }
+    }
 }
 
-public sealed record FetchCase(string Payload, long TotalBytes, int Files, ProcessSeries ReleaseTargets, ProcessSeries AzCopy, double Ratio);
+/// <param name="MedianToMainSeconds">Inside the fetch process: start to Main (runtime start).</param>
+/// <param name="MedianStageSeconds">The Fetch stage: manifest, user delegation key, SAS, download and checks.</param>
+/// <param name="MedianDownloadSeconds">Of it, the download: first GET to the last file verified and moved into place.</param>
+public sealed record FetchCase(string Payload, long TotalBytes, int Files, ProcessSeries ReleaseTargets, ProcessSeries AzCopy, double Ratio, double MedianToMainSeconds, double MedianStageSeconds, double MedianDownloadSeconds);
 
 public sealed record FetchResults(string AzCopyVersion, FetchCase[] Cases);
