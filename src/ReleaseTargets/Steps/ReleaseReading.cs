@@ -30,7 +30,17 @@ internal static class ReleaseReading
         var container = connection.TokenClient.GetBlobContainerClient(run.Options.Container);
         var store = new PublicationStore(connection.Control);
         var blob = container.GetBlobClient(ReleaseManifest.BlobNameFor(version));
-        var stored = await ReadManifestAsync(run, connection, cancellationToken);
+        Stored<ReleaseManifest>? stored;
+        try
+        {
+            stored = await ReadManifestAsync(run, connection, cancellationToken);
+        }
+        catch (Resilience.RequestFailureException missing) when (missing.Kind == Resilience.FaultKind.ContainerNotFound)
+        {
+            // A reader never creates the container: nothing was published in one that does not exist.
+            throw new ReleaseTargetsException($"{refusal}: container '{run.Options.Container}' does not exist at {connection.Target.ServiceUri}, so nothing was published there. Check --container and --storage-url.");
+        }
+
         if (stored?.Value is { } manifest)
         {
             return manifest;
