@@ -16,7 +16,7 @@ internal static class ReleaseReading
     public static async Task<Stored<ReleaseManifest>?> ReadManifestAsync(RunContext run, StorageConnection connection, CancellationToken cancellationToken)
     {
         var version = run.Options.ReleaseVersion;
-        var blob = connection.TokenClient.GetBlobContainerClient(run.Options.Container).GetBlobClient(ReleaseManifest.BlobNameFor(version));
+        var blob = ManifestBlob(run, connection);
         var store = new PublicationStore(connection.Control);
         var stored = await connection.WithTokenAsync(
             $"Reading the manifest of release '{version}'", ct => store.ReadAsync(blob, $"Reading the manifest of release '{version}'", ReleaseManifest.Codec, ct), cancellationToken);
@@ -27,9 +27,6 @@ internal static class ReleaseReading
     public static async Task<ReleaseManifest> ManifestAsync(RunContext run, StorageConnection connection, string refusal, CancellationToken cancellationToken)
     {
         var version = run.Options.ReleaseVersion;
-        var container = connection.TokenClient.GetBlobContainerClient(run.Options.Container);
-        var store = new PublicationStore(connection.Control);
-        var blob = container.GetBlobClient(ReleaseManifest.BlobNameFor(version));
         Stored<ReleaseManifest>? stored;
         try
         {
@@ -48,9 +45,11 @@ internal static class ReleaseReading
 
         if (stored is not null)
         {
-            throw new ReleaseTargetsException($"{refusal}: {blob.Uri} is not a readable release manifest. Run Verify to see what is wrong with release '{version}'.");
+            throw new ReleaseTargetsException($"{refusal}: {ManifestBlob(run, connection).Uri} is not a readable release manifest. Run Verify to see what is wrong with release '{version}'.");
         }
 
+        var container = connection.TokenClient.GetBlobContainerClient(run.Options.Container);
+        var store = new PublicationStore(connection.Control);
         var (status, findings) = await new UnpublishedRelease(container, connection.Control, store, new StrongBox<int>()).DescribeAsync(version, cancellationToken);
         var fix = status == VerifyStatus.Unsealed ? "Run Seal once every shard is pushed, then fetch." : "Check --release-version and --container.";
         throw new ReleaseTargetsException($"{refusal}: release '{version}' has no manifest in container '{run.Options.Container}'." + Environment.NewLine +
@@ -66,4 +65,7 @@ internal static class ReleaseReading
         forecast = forecast with { Basis = forecast.Basis.Replace("pushes", many, StringComparison.Ordinal).Replace("push", one, StringComparison.Ordinal) };
         return MintedCredentials.MintAsync(run, connection, forecast, cancellationToken, UserDelegationSasIssuer.ReadPermissions);
     }
+
+    private static Azure.Storage.Blobs.BlobClient ManifestBlob(RunContext run, StorageConnection connection) =>
+        connection.TokenClient.GetBlobContainerClient(run.Options.Container).GetBlobClient(ReleaseManifest.BlobNameFor(run.Options.ReleaseVersion));
 }

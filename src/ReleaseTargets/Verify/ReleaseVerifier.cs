@@ -171,7 +171,7 @@ internal sealed class ReleaseVerifier(
     private static List<string> Unlisted(string version, ReleaseManifest manifest, Dictionary<string, BlobItem> blobs)
     {
         var listed = manifest.Artifacts.Select(a => $"{version}/{a.Name}").ToHashSet(StringComparer.Ordinal);
-        string[] own = [ReleaseManifest.BlobNameFor(version), $"{version}/{VerifyConstants.ChecksumsFileName}"];
+        string[] own = [ReleaseManifest.BlobNameFor(version), Sha256Sums.BlobNameFor(version)];
         return blobs.Keys
             .Where(name => !listed.Contains(name) && !own.Contains(name, StringComparer.Ordinal) && !name.StartsWith(ShardRecord.PrefixFor(version), StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)

@@ -11,10 +11,4 @@ internal static class VerifyConstants
 
     /// <summary>Committed block lists read at once in a metadata check (each a small XML answer).</summary>
     public const int ParallelBlockLists = 16;
-
-    /// <summary>
-    /// The checksum file a release may carry beside its artifacts (issue 22, <c>sha256sum</c> format): a blob the push writes
-    /// itself, so it is expected under the version without being listed in the manifest.
-    /// </summary>
-    public const string ChecksumsFileName = "SHA256SUMS";
 }
