@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Threading.Channels;
@@ -47,11 +48,19 @@ internal static class ArtifactHasher
         var read = new FileReader(file, artifact, length, blockSize);
         if (length <= BufferSize)
         {
-            // One buffer: tasks would cost more than they save, and two files are hashed side by side anyway.
-            var buffer = new byte[Math.Max(1, length)];
-            while (await read.NextAsync(buffer, cancellationToken) is { } chunk)
+            // One buffer: tasks would cost more than they save, and two files are hashed side by side anyway. Pooled: a
+            // buffer per file made every 1 MiB file a large-object allocation, and 200 of them 31 gen-2 collections (issue 23).
+            var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+            try
             {
-                consumers.ForEach(consume => consume(chunk));
+                while (await read.NextAsync(buffer, cancellationToken) is { } chunk)
+                {
+                    consumers.ForEach(consume => consume(chunk));
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
         else
