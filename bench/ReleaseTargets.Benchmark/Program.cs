@@ -18,6 +18,12 @@ if (args.Length > 0 && args[0] == ImagePushScenario.Verb)
     return await ImagePushScenario.RunAsync(args, Console.Out);
 }
 
+// Hand profiling: one Azurite, kept running until standard input closes.
+if (args.Length > 0 && args[0] == ServeVerb.Verb)
+{
+    return await ServeVerb.RunAsync(RepositoryRoot.Find(), Console.Out);
+}
+
 BenchmarkSettings settings;
 try
 {

@@ -53,14 +53,27 @@ started = time.GetTimestamp();
 await run.PushAsync();
 var push = time.GetElapsedTime(started);
 await run.CompleteAsync(succeeded: true);
+if (Environment.GetEnvironmentVariable("PUSHONCE_VERBOSE") == "1")
+{
+    Console.Error.WriteLine($"gc0={GC.CollectionCount(0)} gc1={GC.CollectionCount(1)} gc2={GC.CollectionCount(2)} allocated={GC.GetTotalAllocatedBytes() / 1048576.0:0.0} MiB jit={System.Runtime.JitInfo.GetCompiledMethodCount()} methods {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:0} ms");
+}
+
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"timing main={toMain.TotalSeconds:0.000} refresh={refresh.TotalSeconds:0.000} push={push.TotalSeconds:0.000}"));
 return 0;
 
+// PUSHONCE_VERBOSE=1: every line, stamped with the seconds since process start (for profiling by hand).
 internal sealed class ErrorsOnlyLog : IReleaseLog
 {
+    private static readonly bool Verbose = Environment.GetEnvironmentVariable("PUSHONCE_VERBOSE") == "1";
+
     public void Write(ReleaseLogLevel level, string message)
     {
-        if (level >= ReleaseLogLevel.Warning)
+        if (Verbose)
+        {
+            var since = DateTime.Now - Process.GetCurrentProcess().StartTime;
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{since.TotalSeconds:0.000} {message}"));
+        }
+        else if (level >= ReleaseLogLevel.Warning)
         {
             Console.Error.WriteLine(message);
         }
