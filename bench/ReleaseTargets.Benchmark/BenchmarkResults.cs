@@ -130,7 +130,17 @@ public sealed record FreshPhases(double[] ToMainSeconds, double[] RefreshSeconds
 public sealed record AzCopyCase(
     string Payload, long PayloadBytes, int Files, ProcessSeries[] Contenders, IReadOnlyDictionary<string, FreshPhases> ReleaseTargetsPhases,
     string BestMd5, double RatioToBestMd5, string BestWithoutMd5, double RatioToBestWithoutMd5,
-    long ReleaseTargetsPeakBytes, long AzCopyLowestPeakBytes, LastByteSeries[]? ToLastByte = null);
+    long ReleaseTargetsPeakBytes, long AzCopyLowestPeakBytes, LastByteSeries[]? ToLastByte = null)
+{
+    /// <summary>The minimal client on the same payload in the same rotation: the limit of this box (issue 23).</summary>
+    public LimitCase? Limit { get; init; }
+}
+
+/// <summary>The minimal client (in-memory bytes, no hashing, no retries, the same concurrency) against ReleaseTargets.</summary>
+/// <param name="TransferSeconds">Its first request → last response, per run.</param>
+/// <param name="PushStageShare">Its median transfer ÷ ReleaseTargets' median Push stage (target ≥ 0.95).</param>
+/// <param name="WallShare">Its median start → exit ÷ ReleaseTargets' (how much of the limit the whole run reaches).</param>
+public sealed record LimitCase(double[] TransferSeconds, double MedianTransferSeconds, double MedianWallSeconds, double PushStageShare, double WallShare);
 
 /// <summary>Process start → last response byte (through <c>LastByteRelay</c>).</summary>
 public sealed record LastByteSeries(string Contender, double[] Seconds, double MedianSeconds, double MedianMiBPerSecond);

@@ -160,7 +160,8 @@ public static class BenchmarkRunner
 
         var builds = await FreshProcessBuilds.PrepareAsync(settings, RepositoryRoot.Find(), host.Root, output);
         var contenders = builds.Select(b => new FreshProcessContender(b.Executable, b.Variant, host)).ToList();
-        var scenario = new AzCopyScenario(new AzCopy.AzCopyContender(tool, host), contenders, output);
+        var limit = new MinimalClientContender(MinimalClientContender.Locate(RepositoryRoot.Find()), host, settings.Concurrency);
+        var scenario = new AzCopyScenario(new AzCopy.AzCopyContender(tool, host), contenders, limit, output);
         var cases = new List<AzCopyCase>();
         var seed = settings.Seed + 10;
         await using var relay = new LastByteRelay(host.Emulator.BlobServiceUri);

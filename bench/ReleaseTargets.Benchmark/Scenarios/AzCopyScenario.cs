@@ -6,8 +6,9 @@ namespace ReleaseTargets.Benchmark;
 /// Issue 12: ReleaseTargets in a fresh process (RefreshCredentials + Push, start to exit) against AzCopy at its defaults
 /// and tuned to 8 MiB × 16, each with and without <c>--put-md5</c>, on one Azurite, alternating, medians.
 /// ReleaseTargets always sends MD5, so the fair comparison is with <c>--put-md5</c> (target ≥ 1.2×); without it ≥ 1.0×.
+/// The minimal client runs in the same rotation as the limit each payload is compared with (issue 23).
 /// </summary>
-internal sealed class AzCopyScenario(AzCopyContender azCopy, IReadOnlyList<FreshProcessContender> releaseTargets, TextWriter output)
+internal sealed class AzCopyScenario(AzCopyContender azCopy, IReadOnlyList<FreshProcessContender> releaseTargets, MinimalClientContender limit, TextWriter output)
 {
     public async Task<AzCopyCase> RunAsync(string name, Payload payload, int repetitions)
     {
@@ -26,6 +27,13 @@ internal sealed class AzCopyScenario(AzCopyContender azCopy, IReadOnlyList<Fresh
         }
 
         contenders.AddRange(AzCopyContenders(payload, $"azcopy-{Payload.Slug(name)}", relay: null));
+        var transfers = new List<double>();
+        contenders.Add((MinimalClientContender.Name, async rep =>
+        {
+            var measured = await limit.PutAsync(payload, $"minimal-{Payload.Slug(name)}-{rep}");
+            transfers.Add(measured.TransferSeconds);
+            return measured.Process;
+        }));
 
         for (var rep = 0; rep < repetitions; rep++)
         {
@@ -52,10 +60,15 @@ internal sealed class AzCopyScenario(AzCopyContender azCopy, IReadOnlyList<Fresh
                 [.. p.Value.Select(m => m.ToMainSeconds)], [.. p.Value.Select(m => m.RefreshSeconds)], [.. p.Value.Select(m => m.PushSeconds)],
                 Stats.Median(p.Value.Select(m => m.ToMainSeconds).ToArray()), Stats.Median(p.Value.Select(m => m.RefreshSeconds).ToArray()),
                 Stats.Median(p.Value.Select(m => m.PushSeconds).ToArray())));
+        var minimal = series[MinimalClientContender.Name];
+        var transferMedian = Stats.Median([.. transfers]);
+        var limitCase = new LimitCase(
+            [.. transfers], transferMedian, minimal.MedianWallSeconds,
+            transferMedian / phases[ours.Contender].MedianPushSeconds, minimal.MedianWallSeconds / ours.MedianWallSeconds);
         return new AzCopyCase(name, payload.TotalBytes, payload.Files.Count, [.. series.Values], phases,
             bestMd5.Contender, bestMd5.MedianWallSeconds / ours.MedianWallSeconds,
             bestPlain.Contender, bestPlain.MedianWallSeconds / ours.MedianWallSeconds,
-            ours.MedianPeakBytes, lowestPeak);
+            ours.MedianPeakBytes, lowestPeak) { Limit = limitCase };
     }
 
     /// <summary>
