@@ -96,6 +96,39 @@ public sealed class ArtifactSetTests : IDisposable
         Assert.Equal(expected, artifact.BlockMd5s);
     }
 
+    [Fact]
+    public async Task HashAsync_SmallFileGrewPastItsBlockSinceDiscovery_IsHashedAsTheMultiBlockFileItIsNow()
+    {
+        // Discovered small (batched with the other small files), grown before hashing: hashed by what it holds now.
+        Write("a.bin", 100, seed: 1);
+        Write("grows.bin", 200, seed: 2);
+        var discovered = ArtifactSet.Discover(_directory, "**/*", "1.0.0");
+        var grown = Write("grows.bin", (2 * BlockSize) + 7, seed: 3);
+
+        var artifact = (await discovered.HashAsync(BlockSize)).Artifacts.Single(a => a.RelativePath == "grows.bin");
+
+        Assert.Equal(grown.Length, artifact.Length);
+        Assert.Equal(MD5.HashData(grown), artifact.Md5);
+        Assert.Equal(grown.Chunk(BlockSize).Select(MD5.HashData), artifact.BlockMd5s);
+        Assert.Equal(SHA256.HashData(grown), artifact.Sha256);
+    }
+
+    [Fact]
+    public async Task HashAsync_ManySmallFilesOfManySizes_EachGetsTheLibrarysMd5AndSha256()
+    {
+        // More files than one group of MD5 lanes, of different sizes, so groups mix lengths and the last is not full.
+        var files = Enumerable.Range(0, 21).ToDictionary(i => $"s{i:00}.bin", i => Write($"s{i:00}.bin", (i * 47) % (BlockSize + 1), seed: 100 + i));
+
+        var hashed = await HashAsync();
+
+        Assert.All(hashed.Artifacts, a =>
+        {
+            Assert.Equal(MD5.HashData(files[a.RelativePath]), a.Md5);
+            Assert.Equal([MD5.HashData(files[a.RelativePath])], a.BlockMd5s);
+            Assert.Equal(SHA256.HashData(files[a.RelativePath]), a.Sha256);
+        });
+    }
+
     private byte[] Write(string name, int length, int seed)
     {
         var bytes = new byte[length];

@@ -18,6 +18,58 @@ internal static class ArtifactHasher
     /// <summary>Chunks read ahead of the slowest hash; bounds the memory a file's hashing holds to this many buffers.</summary>
     private const int BuffersInFlight = 4;
 
+    /// <summary>Files up to this size, in one block, are read whole and hashed with others (<see cref="HashSmallAsync"/>).</summary>
+    public const int SmallFileLimit = BufferSize;
+
+    /// <summary>
+    /// Hashes up to <see cref="Md5Lanes.Lanes"/> small files together (issue 23): each is read whole into a pooled buffer,
+    /// SHA-256 is taken of each, and the MD5s of all of them at once (<see cref="Md5Lanes"/>). A file that grew past
+    /// <see cref="SmallFileLimit"/> or its block since it was found is hashed on its own.
+    /// </summary>
+    public static async Task<Artifact[]> HashSmallAsync(IReadOnlyList<Artifact> artifacts, int blockSize, CancellationToken cancellationToken)
+    {
+        var hashed = new Artifact[artifacts.Count];
+        var read = new List<(int Index, byte[] Buffer, int Length)>(artifacts.Count);
+        try
+        {
+            for (var i = 0; i < artifacts.Count; i++)
+            {
+                var artifact = artifacts[i];
+                using var file = File.OpenHandle(artifact.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+                var length = RandomAccess.GetLength(file);
+                if (length > SmallFileLimit || length > blockSize)
+                {
+                    hashed[i] = await HashAsync(artifact, blockSize, cancellationToken);
+                    continue;
+                }
+
+                var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, length));
+                read.Add((i, buffer, (int)length));
+                for (var offset = 0; offset < length;)
+                {
+                    var count = await RandomAccess.ReadAsync(file, buffer.AsMemory(offset, (int)length - offset), offset, cancellationToken);
+                    offset += count > 0 ? count : throw Shrank(artifact);
+                }
+            }
+
+            var md5s = Md5Lanes.Hash([.. read.Select(r => (ReadOnlyMemory<byte>)r.Buffer.AsMemory(0, r.Length))]);
+            for (var j = 0; j < read.Count; j++)
+            {
+                var (index, buffer, length) = read[j];
+                hashed[index] = artifacts[index] with
+                {
+                    Length = length, Md5 = md5s[j], BlockSize = blockSize, BlockMd5s = [md5s[j]], Sha256 = SHA256.HashData(buffer.AsSpan(0, length)),
+                };
+            }
+
+            return hashed;
+        }
+        finally
+        {
+            read.ForEach(r => ArrayPool<byte>.Shared.Return(r.Buffer));
+        }
+    }
+
     public static async Task<Artifact> HashAsync(Artifact artifact, int blockSize, CancellationToken cancellationToken)
     {
         using var file = File.OpenHandle(artifact.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous | FileOptions.SequentialScan);
@@ -134,6 +186,9 @@ internal static class ArtifactHasher
         readFailure?.Throw();
     }
 
+    private static ReleaseTargetsException Shrank(Artifact artifact) =>
+        new($"'{artifact.RelativePath}' shrank while it was being hashed; re-run the Build stage and the push.");
+
     /// <summary>A read of up to one buffer that never crosses a block boundary; hashes that share it count down to free it.</summary>
     private sealed class Chunk(byte[] buffer, int count, bool endsBlock, int readers)
     {
@@ -166,7 +221,7 @@ internal static class ArtifactHasher
             var count = await RandomAccess.ReadAsync(file, buffer.AsMemory(0, want), _offset, cancellationToken);
             if (count == 0)
             {
-                throw new ReleaseTargetsException($"'{artifact.RelativePath}' shrank while it was being hashed; re-run the Build stage and the push.");
+                throw Shrank(artifact);
             }
 
             _offset += count;

@@ -99,10 +99,28 @@ internal sealed class ArtifactSet
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
         var hashed = new Artifact[Artifacts.Count];
+
+        // Small files go in groups of similar size, hashed together (issue 23); every other file streams on its own.
+        bool Small(int i) => Artifacts[i].Length <= Math.Min(ArtifactHasher.SmallFileLimit, blockSize);
+        var work = Enumerable.Range(0, Artifacts.Count).Where(i => !Small(i)).Select(i => new[] { i })
+            .Concat(Enumerable.Range(0, Artifacts.Count).Where(Small).OrderBy(i => Artifacts[i].Length).Chunk(Md5Lanes.Lanes));
         await Parallel.ForEachAsync(
-            Enumerable.Range(0, Artifacts.Count),
+            work,
             new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken },
-            async (i, ct) => hashed[i] = await ArtifactHasher.HashAsync(Artifacts[i], blockSize, ct));
+            async (group, ct) =>
+            {
+                if (group.Length == 1 && !Small(group[0]))
+                {
+                    hashed[group[0]] = await ArtifactHasher.HashAsync(Artifacts[group[0]], blockSize, ct);
+                    return;
+                }
+
+                var results = await ArtifactHasher.HashSmallAsync([.. group.Select(i => Artifacts[i])], blockSize, ct);
+                for (var j = 0; j < group.Length; j++)
+                {
+                    hashed[group[j]] = results[j];
+                }
+            });
         return new ArtifactSet(Directory, Prefix, hashed, Warnings);
     }
 
