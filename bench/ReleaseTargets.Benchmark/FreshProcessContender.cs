@@ -24,16 +24,7 @@ internal sealed partial class FreshProcessContender(string executable, string va
         {
             ArgumentList = { (relay?.Through(host.Emulator.BlobServiceUri) ?? host.Emulator.BlobServiceUri).ToString(), host.CertificatePemPath, BenchmarkHost.Container, payload.Directory, version, state },
         };
-        // The runtime settings build.sh gives every run.
-        start.Environment["DOTNET_TieredPGO"] = "0";
-        start.Environment["DOTNET_TC_CallCountThreshold"] = "1000";
-        var run = await MeteredProcess.RunAsync(start, cancellationToken);
-        var timing = TimingLine().Match(run.Output);
-        if (run.ExitCode != 0 || !timing.Success)
-        {
-            throw new InvalidOperationException($"{Describe()} exited {run.ExitCode}: {run.Output[^Math.Min(run.Output.Length, 2000)..]}");
-        }
-
+        var (run, timing) = await MeteredProcess.RunContenderAsync(start, TimingLine(), Describe(), cancellationToken);
         double Seconds(string name) => double.Parse(timing.Groups[name].Value, CultureInfo.InvariantCulture);
         MemoryScenario.TryDelete(state);
         return new FreshPushMeasurement(run, Seconds("main"), Seconds("refresh"), Seconds("push"));

@@ -41,6 +41,22 @@ internal static class MeteredProcess
         return new ProcessMeasurement(process.ExitCode, wall.TotalSeconds, cpu, peak, output.ToString(), started);
     }
 
+    /// <summary>
+    /// Runs a fresh-process contender with the runtime settings build.sh gives every run (DOTNET_TieredPGO=0,
+    /// DOTNET_TC_CallCountThreshold=1000) and reads its one result line; a non-zero exit or a missing line fails the sample.
+    /// </summary>
+    public static async Task<(ProcessMeasurement Run, System.Text.RegularExpressions.Match Line)> RunContenderAsync(
+        ProcessStartInfo start, System.Text.RegularExpressions.Regex resultLine, string contender, CancellationToken cancellationToken = default)
+    {
+        start.Environment["DOTNET_TieredPGO"] = "0";
+        start.Environment["DOTNET_TC_CallCountThreshold"] = "1000";
+        var run = await RunAsync(start, cancellationToken);
+        var line = resultLine.Match(run.Output);
+        return run.ExitCode == 0 && line.Success
+            ? (run, line)
+            : throw new InvalidOperationException($"{contender} exited {run.ExitCode}: {run.Output[^Math.Min(run.Output.Length, 2000)..]}");
+    }
+
     private static (double Cpu, long Peak) Sample(int pid, double cpu, long peak)
     {
         try

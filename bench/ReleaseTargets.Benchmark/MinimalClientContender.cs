@@ -33,16 +33,7 @@ internal sealed partial class MinimalClientContender(string executable, Benchmar
                 payload.Files.Count.ToString(CultureInfo.InvariantCulture), bytesEach.ToString(CultureInfo.InvariantCulture), concurrency.ToString(CultureInfo.InvariantCulture),
             },
         };
-        // The runtime settings every fresh-process contender gets (build.sh's).
-        start.Environment["DOTNET_TieredPGO"] = "0";
-        start.Environment["DOTNET_TC_CallCountThreshold"] = "1000";
-        var run = await MeteredProcess.RunAsync(start, cancellationToken);
-        var line = Line().Match(run.Output);
-        if (run.ExitCode != 0 || !line.Success)
-        {
-            throw new InvalidOperationException($"{Name} exited {run.ExitCode}: {run.Output[^Math.Min(run.Output.Length, 2000)..]}");
-        }
-
+        var (run, line) = await MeteredProcess.RunContenderAsync(start, Line(), Name, cancellationToken);
         return new MinimalMeasurement(run, double.Parse(line.Groups["transfer"].Value, CultureInfo.InvariantCulture));
     }
 

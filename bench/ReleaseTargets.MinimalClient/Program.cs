@@ -42,5 +42,5 @@ await Parallel.ForEachAsync(Enumerable.Range(0, files), new ParallelOptions { Ma
     }
 });
 var transfer = time.GetElapsedTime(started);
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"minimal main={toMain.TotalSeconds:0.000} transfer={transfer.TotalSeconds:0.000}"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"minimal main={toMain.TotalSeconds:0.000} transfer={transfer.TotalSeconds:0.000} allocated={GC.GetTotalAllocatedBytes() / 1048576.0:0.0}MiB jit={System.Runtime.JitInfo.GetCompiledMethodCount()}"));
 return 0;

@@ -55,6 +55,7 @@ var push = time.GetElapsedTime(started);
 await run.CompleteAsync(succeeded: true);
 if (Environment.GetEnvironmentVariable("PUSHONCE_VERBOSE") == "1")
 {
+    Console.Error.WriteLine($"{(DateTime.Now - Process.GetCurrentProcess().StartTime).TotalSeconds:0.000} completed run");
     Console.Error.WriteLine($"gc0={GC.CollectionCount(0)} gc1={GC.CollectionCount(1)} gc2={GC.CollectionCount(2)} allocated={GC.GetTotalAllocatedBytes() / 1048576.0:0.0} MiB jit={System.Runtime.JitInfo.GetCompiledMethodCount()} methods {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:0} ms");
 }
 
