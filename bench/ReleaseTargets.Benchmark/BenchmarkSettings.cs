@@ -58,7 +58,12 @@ public sealed record BenchmarkSettings
     /// <summary>The scenarios to run (<c>--scenarios=a,b</c>); default all of <see cref="AllScenarios"/>.</summary>
     public IReadOnlyList<string> Scenarios { get; init; } = AllScenarios;
 
-    public static IReadOnlyList<string> AllScenarios { get; } = ["credentials", "clean", "faults", "resume", "memory", "azcopy", "buildsh", "shards", "image", "fetch"];
+    public static IReadOnlyList<string> AllScenarios { get; } = ["credentials", "clean", "faults", "resume", "memory", "azcopy", "buildsh", "shards", "image", "fetch", "scale"];
+
+    /// <summary>Issue 23's scale scenario: file counts (ascending; a fresh Azurite each) of <see cref="ScaleFileBytes"/> each.</summary>
+    public required IReadOnlyList<int> ScaleFileCounts { get; init; }
+
+    public long ScaleFileBytes { get; init; } = 1024;
 
     /// <summary>Payloads (file count × bytes each) of the AzCopy comparison.</summary>
     public required IReadOnlyList<(int Files, long BytesEach)> AzCopyPayloads { get; init; }
@@ -86,6 +91,7 @@ public sealed record BenchmarkSettings
         AzCopyInstallDirectory = azCopyInstall,
         AzCopyPayloads = [(1, 512 * MiB), (200, 1 * MiB), (5000, 64 * 1024)],
         AzCopyRepetitions = 3,
+        ScaleFileCounts = [1000, 4000, 16000],
         LastBytePayloads = [1],
         BuildScriptRepetitions = 3,
         ReadyToRun = true,
@@ -110,6 +116,7 @@ public sealed record BenchmarkSettings
         AzCopyInstallDirectory = azCopyInstall,
         AzCopyPayloads = [(1, 8 * MiB), (20, 256 * 1024), (100, 16 * 1024)],
         AzCopyRepetitions = 1,
+        ScaleFileCounts = [100, 400],
         LastBytePayloads = [1],
         BuildScriptRepetitions = 1,
 
@@ -139,7 +146,8 @@ public sealed record BenchmarkSettings
     /// <summary>
     /// <c>--smoke</c>, <c>--output=PATH</c>, <c>--azurite-install-directory=PATH</c>, <c>--repetitions=N</c> (overrides every
     /// scenario's count except RefreshCredentials'), <c>--scenarios=clean,azcopy</c> (default: all), <c>--azcopy-payloads=1</c>
-    /// (indices into the AzCopy comparison's payloads; default all). Unknown arguments
+    /// (indices into the AzCopy comparison's payloads; default all), <c>--scale-files=1000,16000</c> (the scale
+    /// scenario's file counts). Unknown arguments
     /// fail with the list of known ones.
     /// </summary>
     public static BenchmarkSettings Parse(IReadOnlyList<string> args, string repositoryRoot)
@@ -156,7 +164,7 @@ public sealed record BenchmarkSettings
             values[parts[0]] = parts.Length == 2 ? parts[1] : null;
         }
 
-        string[] known = ["smoke", "output", "azurite-install-directory", "repetitions", "scenarios", "azcopy-payloads"];
+        string[] known = ["smoke", "output", "azurite-install-directory", "repetitions", "scenarios", "azcopy-payloads", "scale-files"];
         var unknown = values.Keys.Where(k => !known.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList();
         if (unknown.Count > 0)
         {
@@ -192,6 +200,18 @@ public sealed record BenchmarkSettings
                 AzCopyPayloads = [.. chosen.Select(i => settings.AzCopyPayloads[i])],
                 LastBytePayloads = [.. chosen.Select((original, position) => (original, position)).Where(x => settings.LastBytePayloads.Contains(x.original)).Select(x => x.position)],
             };
+        }
+
+        if (values.GetValueOrDefault("scale-files") is { } counts)
+        {
+            var chosen = counts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(c => int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : -1).ToList();
+            if (chosen.Count == 0 || chosen.Contains(-1))
+            {
+                throw new ArgumentException($"--scale-files '{counts}': comma-separated positive file counts, e.g. 1000,4000,16000.");
+            }
+
+            settings = settings with { ScaleFileCounts = [.. chosen.Distinct().Order()] };
         }
 
         if (values.GetValueOrDefault("repetitions") is { } text)

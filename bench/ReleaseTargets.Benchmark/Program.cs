@@ -37,7 +37,7 @@ catch (ArgumentException exception)
 
 // Issue 13's scenario runs on an Azurite of its own and writes shards.json beside results.json.
 var exitCode = 0;
-if (settings.Scenarios.Any(s => s is not (ShardScenario.Name or FetchScenario.Name)))
+if (settings.Scenarios.Any(s => s is not (ShardScenario.Name or FetchScenario.Name or ScaleScenario.Name)))
 {
     exitCode = await BenchmarkRunner.RunAsync(settings, Console.Out) is null ? 1 : 0;
 }
@@ -51,6 +51,12 @@ if (exitCode == 0 && settings.Scenarios.Contains(ShardScenario.Name))
 if (exitCode == 0 && settings.Scenarios.Contains(FetchScenario.Name))
 {
     exitCode = await FetchScenario.RunStandaloneAsync(settings, Console.Out);
+}
+
+// Issue 23's scenario starts a fresh Azurite per file count and writes scale.json.
+if (exitCode == 0 && settings.Scenarios.Contains(ScaleScenario.Name))
+{
+    exitCode = await ScaleScenario.RunStandaloneAsync(settings, Console.Out);
 }
 
 // Issue 14's scenario runs on docker-registries of its own and writes image-push.json.

@@ -73,7 +73,7 @@ internal sealed class BlobStageHistoryStore(BlobClient blob, int keep, RequestRu
         return false;
     }
 
-    private JsonCodec<StageHistory> Codec => new(history => history.ToJson(), Read);
+    private JsonCodec<StageHistory> Codec => new(history => BinaryData.FromString(history.ToJson()), Read);
 
     private static string Describe(Exception exception) =>
         exception is RequestFailureException request ? StorageFaultClassifier.Describe(request.Fault) : StorageFaultClassifier.Describe(exception);

@@ -39,6 +39,7 @@ public sealed class BenchmarkSmokeTests
                 "refreshCredentials.medianMilliseconds");
             AssertAzCopy(root.GetProperty("azCopy"), log);
             AssertFetch(Path.Combine(Path.GetDirectoryName(output)!, "fetch.json"), log);
+            AssertScale(Path.Combine(Path.GetDirectoryName(output)!, "scale.json"), log);
             Assert.True(File.Exists(Path.ChangeExtension(output, ".md")), "The Markdown table was not written next to the JSON.");
         }
         finally
@@ -63,6 +64,21 @@ public sealed class BenchmarkSmokeTests
         {
             AssertPositive(c, "ratio", "releaseTargets.medianWallSeconds", "azCopy.medianWallSeconds", "totalBytes");
         }
+    }
+
+    /// <summary>Issue 23: the scale scenario pushed both smoke sizes (each on its own Azurite) and measured every phase.</summary>
+    private static void AssertScale(string path, string log)
+    {
+        Assert.True(File.Exists(path), $"scale.json was not written:\n{log}");
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        var cases = json.RootElement.GetProperty("cases").EnumerateArray().ToList();
+        Assert.Equal(2, cases.Count);
+        foreach (var c in cases)
+        {
+            AssertPositive(c, "files", "secondsPerThousandFiles", "medianRefreshSeconds", "medianPushSeconds", "process.medianWallSeconds", "process.medianPeakBytes");
+        }
+
+        Assert.Equal(JsonValueKind.Number, json.RootElement.GetProperty("growthKiBPerFile").ValueKind);
     }
 
     /// <summary>AzCopy ran on every payload against the fresh-process ReleaseTargets, or the run says why it could not.</summary>

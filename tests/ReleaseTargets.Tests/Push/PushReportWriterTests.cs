@@ -28,6 +28,37 @@ public sealed class PushReportWriterTests
     }
 
     [Fact]
+    public async Task WriteAsync_ReportWithSecrets_WritesWhatToJsonGivesWithEverySecretMasked()
+    {
+        var redactor = new Redactor();
+        redactor.Register("p+ss<word");
+        var failed = Report with
+        {
+            Succeeded = false,
+            SasWindow = "window with p+ss<word",
+            Artifacts = [Report.Artifacts[0] with { Outcome = ArtifactOutcome.Failed, Error = "server said p+ss<word and sig=abcdef in 'x'" }],
+            ManifestUrl = new Uri("https://127.0.0.1:10000/devstoreaccount1/releases/1.2.3/release-manifest.json?sig=secret123"),
+        };
+        var path = Path.Combine(Path.GetTempPath(), "releasetargets-report-" + Guid.NewGuid().ToString("N"), PushReportWriter.JsonFileName);
+        try
+        {
+            await PushReportWriter.WriteAsync(failed, redactor, path, stepSummaryPath: null);
+            var written = await File.ReadAllTextAsync(path);
+
+            Assert.Equal(PushReportWriter.ToJson(failed, redactor), written);
+            Assert.DoesNotContain("ss<word", written, StringComparison.Ordinal);
+            Assert.DoesNotContain("ss\\u003Cword", written, StringComparison.Ordinal);
+            Assert.DoesNotContain("abcdef", written, StringComparison.Ordinal);
+            Assert.DoesNotContain("secret123", written, StringComparison.Ordinal);
+            Assert.Contains("\"error\": \"server said *** and sig=*** in \\u0027x\\u0027\"", written, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
+
+    [Fact]
     public void ToLines_WithForecast_ShowsItBesideTheActualDuration()
     {
         var summary = PushReportWriter.ToLines(Report).Last();

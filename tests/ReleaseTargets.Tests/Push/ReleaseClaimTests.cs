@@ -31,6 +31,18 @@ public sealed class ReleaseClaimTests
         Assert.Equal("'b.bin' is in the claimed release but not in this push", Stored.FirstDifference(push));
     }
 
+    /// <summary>Hashed line by line, the digest is still SHA-256 of the whole text: claims stored before compare equal.</summary>
+    [Fact]
+    public void DigestOf_ManyArtifacts_IsSha256OfTheirWholeTextInNameOrder()
+    {
+        ArtifactContent[] artifacts = [.. Enumerable.Range(0, 3000).Select(i => new ArtifactContent($"d/ü-{2999 - i}-😀.bin", i * 7L, $"md5+{i}/=="))];
+        var text = string.Concat(artifacts.OrderBy(a => a.Name, StringComparer.Ordinal).Select(a => $"{a.Name}\n{a.Length}\n{a.Md5}\n"));
+
+        var expected = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+
+        Assert.Equal(expected, ReleaseClaim.DigestOf(artifacts));
+    }
+
     private static ReleaseClaim Claim(params ArtifactContent[] artifacts) =>
         new("1.0", ReleaseClaim.DigestOf(artifacts), DateTimeOffset.UnixEpoch, "agent", artifacts);
 }

@@ -8,9 +8,10 @@ namespace ReleaseTargets.Push.Publication;
 
 /// <summary>
 /// How a publication document is written and read; <see cref="Read"/> gives null for an unreadable document. Documents are
-/// JSON but for the plain-text <c>SHA256SUMS</c>, which says so with <see cref="ContentType"/>.
+/// JSON but for the plain-text <c>SHA256SUMS</c>, which says so with <see cref="ContentType"/>. <see cref="Write"/> gives
+/// the bytes uploaded, so a large document need not exist as a string first (<see cref="Utf8Document"/>).
 /// </summary>
-internal sealed record JsonCodec<T>(Func<T, string> Write, Func<string, T?> Read, string ContentType = "application/json")
+internal sealed record JsonCodec<T>(Func<T, BinaryData> Write, Func<string, T?> Read, string ContentType = "application/json")
     where T : class;
 
 /// <summary>A document as stored: its value (null when unreadable) and the ETag it was read at.</summary>
@@ -69,7 +70,7 @@ internal sealed class PublicationStore(RequestRunner runner, StrongBox<int>? ret
     {
         var conditions = ifMatch is { } etag ? new BlobRequestConditions { IfMatch = etag } : new BlobRequestConditions { IfNoneMatch = ETag.All };
         var options = new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = codec.ContentType } };
-        var json = BinaryData.FromString(codec.Write(document));
+        var json = codec.Write(document);
         var written = await runner.RunAsync(step, ct => blob.UploadAsync(json, options, ct), cancellationToken, retries);
         return written.Value.ETag;
     }

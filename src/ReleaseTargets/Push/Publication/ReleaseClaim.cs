@@ -57,7 +57,7 @@ internal sealed record ReleaseClaim(string Version, string ContentDigest, DateTi
     /// <summary>The marker a push writes over its own claim to give it back (needs write permission only, not delete).</summary>
     public ReleaseClaim AsReleased(DateTimeOffset now) => this with { Released = true, ClaimedAt = now };
 
-    internal static readonly JsonCodec<ReleaseClaim> Codec = new(c => c.ToJson(), FromJson);
+    internal static readonly JsonCodec<ReleaseClaim> Codec = new(c => Utf8Document.Serialize(c, Json), FromJson);
 
     public static ReleaseClaim For(ArtifactSet artifacts, string version, DateTimeOffset now, string claimedBy)
     {

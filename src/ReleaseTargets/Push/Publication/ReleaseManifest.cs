@@ -24,7 +24,7 @@ internal sealed record ReleaseManifest(
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    internal static readonly JsonCodec<ReleaseManifest> Codec = new(m => m.ToJson(), FromJson);
+    internal static readonly JsonCodec<ReleaseManifest> Codec = new(m => Utf8Document.Serialize(m, Json), FromJson);
 
     /// <summary>What the manifest lists, compared like every other publication's content.</summary>
     [JsonIgnore]

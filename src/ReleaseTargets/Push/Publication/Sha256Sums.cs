@@ -13,7 +13,7 @@ internal sealed record Sha256Sums(string Text)
 {
     public const string FileName = "SHA256SUMS";
 
-    internal static readonly JsonCodec<Sha256Sums> Codec = new(s => s.Text, text => new Sha256Sums(text), "text/plain; charset=utf-8");
+    internal static readonly JsonCodec<Sha256Sums> Codec = new(s => BinaryData.FromString(s.Text), text => new Sha256Sums(text), "text/plain; charset=utf-8");
 
     public static string BlobNameFor(string version) => $"{version}/{FileName}";
 

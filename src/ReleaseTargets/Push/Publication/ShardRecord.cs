@@ -29,7 +29,7 @@ internal sealed record ShardRecord(
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    internal static readonly JsonCodec<ShardRecord> Codec = new(r => r.ToJson(), FromJson);
+    internal static readonly JsonCodec<ShardRecord> Codec = new(r => Utf8Document.Serialize(r, Json), FromJson);
 
     public static string PrefixFor(string version) => $"{version}/{FolderName}/";
 

@@ -32,7 +32,9 @@ internal sealed class ResumableBlobUploader(BlobContainerClient container, Reque
     {
         var started = runner.Progress!.Elapsed;
         var upload = new ArtifactUpload(artifact, BlockPlan.For(artifact), container.GetBlockBlobClient(artifact.BlobName));
-        var result = new ArtifactResult(artifact.RelativePath, artifact.BlobName, upload.Client.Uri, artifact.Length, Convert.ToBase64String(artifact.Md5),
+        // A fresh Uri of the same address, not the client's: the SDK parsed the client's into its parts (host, path, query,
+        // each a string kept on it), ~530 bytes where an unparsed Uri is ~220, and the result lives until the push ends.
+        var result = new ArtifactResult(artifact.RelativePath, artifact.BlobName, new Uri(upload.Client.Uri.OriginalString), artifact.Length, Convert.ToBase64String(artifact.Md5),
             ArtifactOutcome.Uploaded, TimeSpan.Zero, 0, upload.Plan.Blocks.Count, 0, 0);
         try
         {
