@@ -13,7 +13,7 @@ var release = UseReleaseTargets(settings =>
     settings.ArtifactsDirectory = "artifacts";
     settings.BuildArguments.Add("configuration");
     // Passed through to the Benchmark task's program, not ReleaseTargets parameters.
-    foreach (var name in new[] { "smoke", "repetitions", "output", "azurite-install-directory", "scenarios", "azcopy-payloads" })
+    foreach (var name in new[] { "smoke", "repetitions", "output", "azurite-install-directory", "scenarios", "azcopy-payloads", "scale-files" })
     {
         settings.BuildArguments.Add(name);
     }
@@ -66,7 +66,7 @@ Task("Test")
 });
 
 Task("Benchmark")
-    .Description("Pushes side by side with the plain Azure SDK and AzCopy on a local Azurite (issues 5, 12); --smoke, --repetitions=N, --scenarios=a,b, --azcopy-payloads=i,j, --output=PATH.")
+    .Description("Pushes side by side with the plain Azure SDK and AzCopy on a local Azurite (issues 5, 12); --smoke, --repetitions=N, --scenarios=a,b, --azcopy-payloads=i,j, --scale-files=N,N, --output=PATH.")
     .Does(() =>
 {
     var arguments = new ProcessArgumentBuilder();
@@ -75,7 +75,7 @@ Task("Benchmark")
         arguments.Append("--smoke");
     }
 
-    foreach (var name in new[] { "repetitions", "output", "azurite-install-directory", "scenarios", "azcopy-payloads" })
+    foreach (var name in new[] { "repetitions", "output", "azurite-install-directory", "scenarios", "azcopy-payloads", "scale-files" })
     {
         if (HasArgument(name))
         {
