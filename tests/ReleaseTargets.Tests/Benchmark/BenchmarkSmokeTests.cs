@@ -96,8 +96,9 @@ public sealed class BenchmarkSmokeTests
         {
             AssertPositive(c, "ratioToBestMd5", "ratioToBestWithoutMd5", "releaseTargetsPeakBytes", "azCopyLowestPeakBytes");
 
-            // ReleaseTargets (JIT) and AzCopy at two settings, each with and without --put-md5.
-            Assert.Equal(5, c.GetProperty("contenders").GetArrayLength());
+            // ReleaseTargets (JIT), AzCopy at two settings, each with and without --put-md5, and the minimal client (issue 23).
+            Assert.Equal(6, c.GetProperty("contenders").GetArrayLength());
+            AssertPositive(c, "limit.medianTransferSeconds", "limit.medianWallSeconds", "limit.pushStageShare", "limit.wallShare");
             foreach (var contender in c.GetProperty("contenders").EnumerateArray())
             {
                 AssertPositive(contender, "medianWallSeconds", "medianCpuSeconds", "medianPeakBytes");
