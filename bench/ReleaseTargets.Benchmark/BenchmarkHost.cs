@@ -105,14 +105,21 @@ internal sealed class BenchmarkHost : IAsyncDisposable
     /// A scenario that runs on an Azurite of its own and writes its own results file: a scratch folder, the host, the body;
     /// a failure is printed with the log's tail and exits 1; the scratch folder is deleted whatever happens.
     /// </summary>
-    public static async Task<int> RunStandaloneAsync(string name, BenchmarkSettings settings, TextWriter output, Func<BenchmarkHost, QuietLog, Task> body)
+    public static Task<int> RunStandaloneAsync(string name, BenchmarkSettings settings, TextWriter output, Func<BenchmarkHost, QuietLog, Task> body) =>
+        RunInScratchAsync(name, output, async (root, log) =>
+        {
+            await using var host = await StartAsync(root, settings.AzuriteInstallDirectory, log);
+            await body(host, log);
+        });
+
+    /// <summary>The same without a host: the body starts what it needs (the scale scenario starts an Azurite per size).</summary>
+    public static async Task<int> RunInScratchAsync(string name, TextWriter output, Func<string, QuietLog, Task> body)
     {
         var root = Directory.CreateTempSubdirectory($"releasetargets-bench-{name}-").FullName;
         var log = new QuietLog(output);
         try
         {
-            await using var host = await StartAsync(root, settings.AzuriteInstallDirectory, log);
-            await body(host, log);
+            await body(root, log);
             return 0;
         }
         catch (Exception exception)
@@ -126,4 +133,18 @@ internal sealed class BenchmarkHost : IAsyncDisposable
             MemoryScenario.TryDelete(root);
         }
     }
+
+    /// <summary>A standalone scenario's results: <paramref name="fileName"/> (JSON) and its table (.md) beside results.json, the table printed.</summary>
+    public static async Task WriteResultsAsync<T>(BenchmarkSettings settings, string fileName, T results, string table, TextWriter output)
+    {
+        var path = Path.Combine(Path.GetDirectoryName(settings.OutputPath)!, fileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, System.Text.Json.JsonSerializer.Serialize(results, ResultsJson));
+        output.WriteLine();
+        output.WriteLine(table);
+        await File.WriteAllTextAsync(Path.ChangeExtension(path, ".md"), table);
+        output.WriteLine($"Results: {path}");
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions ResultsJson = new(System.Text.Json.JsonSerializerDefaults.Web) { WriteIndented = true };
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
 using ReleaseTargets.Benchmark.AzCopy;
@@ -18,8 +17,6 @@ internal sealed partial class FetchScenario(BenchmarkSettings settings, Benchmar
 {
     public const string Name = "fetch";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     public static Task<int> RunStandaloneAsync(BenchmarkSettings settings, TextWriter output) =>
         BenchmarkHost.RunStandaloneAsync(Name, settings, output, async (host, _) =>
         {
@@ -34,14 +31,7 @@ internal sealed partial class FetchScenario(BenchmarkSettings settings, Benchmar
             var builds = await FreshProcessBuilds.PrepareAsync(settings, RepositoryRoot.Find(), host.Root, output);
             output.WriteLine("[fetch] Fresh process start → exit: ./build.sh Fetch's work vs azcopy copy --check-md5 FailIfDifferent (issue 22)");
             var results = await new FetchScenario(settings, host, tool, builds[0].Executable, output).RunAsync();
-            var path = Path.Combine(Path.GetDirectoryName(settings.OutputPath)!, "fetch.json");
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(results, Json));
-            var table = Format(results);
-            output.WriteLine();
-            output.WriteLine(table);
-            await File.WriteAllTextAsync(Path.ChangeExtension(path, ".md"), table);
-            output.WriteLine($"Results: {path}");
+            await BenchmarkHost.WriteResultsAsync(settings, "fetch.json", results, Format(results), output);
         });
 
     public async Task<FetchResults> RunAsync()

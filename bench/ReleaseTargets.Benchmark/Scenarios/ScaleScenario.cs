@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 
 namespace ReleaseTargets.Benchmark;
 
@@ -16,43 +15,19 @@ internal sealed class ScaleScenario(BenchmarkSettings settings, (string Executab
     /// <summary>The issue's bound on what each file may add to the peak resident set.</summary>
     public const double TargetKiBPerFile = 2;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     /// <summary>
     /// Not <see cref="BenchmarkHost.RunStandaloneAsync"/>: that keeps one Azurite for the whole body, and every size
     /// here starts its own.
     /// </summary>
-    public static async Task<int> RunStandaloneAsync(BenchmarkSettings settings, TextWriter output)
-    {
-        var root = Directory.CreateTempSubdirectory($"releasetargets-bench-{Name}-").FullName;
-        var log = new QuietLog(output);
-        try
+    public static Task<int> RunStandaloneAsync(BenchmarkSettings settings, TextWriter output) =>
+        BenchmarkHost.RunInScratchAsync(Name, output, async (root, log) =>
         {
             // ReadyToRun as build.sh publishes the module (JIT in smoke runs): the same program the AzCopy rows run.
             var builds = await FreshProcessBuilds.PrepareAsync(settings, RepositoryRoot.Find(), root, output);
             output.WriteLine($"[scale] Fresh process start → exit, RefreshCredentials + Push of {string.Join(" / ", settings.ScaleFileCounts)} files of {settings.ScaleFileBytes} B, a fresh Azurite each (issue 23)");
             var results = await new ScaleScenario(settings, builds[0], root, log, output).RunAsync();
-            var path = Path.Combine(Path.GetDirectoryName(settings.OutputPath)!, "scale.json");
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(results, Json));
-            var table = Format(results);
-            output.WriteLine();
-            output.WriteLine(table);
-            await File.WriteAllTextAsync(Path.ChangeExtension(path, ".md"), table);
-            output.WriteLine($"Results: {path}");
-            return 0;
-        }
-        catch (Exception exception)
-        {
-            output.WriteLine($"Benchmark failed: {exception}");
-            output.WriteLine(log.Tail);
-            return 1;
-        }
-        finally
-        {
-            MemoryScenario.TryDelete(root);
-        }
-    }
+            await BenchmarkHost.WriteResultsAsync(settings, "scale.json", results, Format(results), output);
+        });
 
     public async Task<ScaleResults> RunAsync()
     {
