@@ -54,6 +54,17 @@ public sealed class Md5LanesTests
     [Fact]
     public void Hash_NoMessages_ReturnsNone() => Assert.Empty(Md5Lanes.Hash([]));
 
+    [Fact]
+    public void Hash_WithoutVectorLanes_GivesTheSameDigests()
+    {
+        // What a machine without 256-bit vectors (or with AVX2 switched off) runs: the library, message by message.
+        var random = new Random(5);
+        var messages = Enumerable.Range(0, 11).Select(i => (ReadOnlyMemory<byte>)Bytes(random, i * 37)).ToList();
+
+        Assert.Equal(Md5Lanes.Hash(messages, lanes: true), Md5Lanes.Hash(messages, lanes: false));
+        Assert.Equal(messages.Select(m => MD5.HashData(m.Span)), Md5Lanes.Hash(messages, lanes: false));
+    }
+
     private static byte[] Bytes(Random random, int length)
     {
         var bytes = new byte[length];

@@ -20,10 +20,14 @@ internal static class Md5Lanes
     private const int BlockBytes = 64;
 
     /// <summary>The MD5 of each message, in order.</summary>
-    public static byte[][] Hash(IReadOnlyList<ReadOnlyMemory<byte>> messages)
+    public static byte[][] Hash(IReadOnlyList<ReadOnlyMemory<byte>> messages) => Hash(messages, Vector256.IsHardwareAccelerated);
+
+    /// <param name="messages">The messages.</param>
+    /// <param name="lanes">Whether to use the vector lanes; false is what a machine without 256-bit vectors gets.</param>
+    internal static byte[][] Hash(IReadOnlyList<ReadOnlyMemory<byte>> messages, bool lanes)
     {
         var digests = new byte[messages.Count][];
-        if (!Vector256.IsHardwareAccelerated)
+        if (!lanes)
         {
             for (var i = 0; i < messages.Count; i++)
             {
